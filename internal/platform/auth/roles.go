@@ -1,0 +1,95 @@
+package auth
+
+import "slices"
+
+// Role is a job a user holds in one or more sites.
+type Role string
+
+// Roles, as the centre names them.
+const (
+	Admin                Role = "admin"
+	SiteManager          Role = "site_manager"
+	SocialWorker         Role = "social_worker"
+	ReceptionAgent       Role = "reception_agent"
+	LegalSpecialist      Role = "legal_specialist"
+	Partner              Role = "partner"
+	VolunteerCoordinator Role = "volunteer_coordinator"
+	Volunteer            Role = "volunteer"
+	Translator           Role = "translator"
+)
+
+// Roles lists every role in the order shown in forms.
+var Roles = []Role{Admin, SiteManager, SocialWorker, ReceptionAgent, LegalSpecialist, Partner,
+	VolunteerCoordinator, Volunteer, Translator}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r string) bool { return slices.Contains(Roles, Role(r)) }
+
+// MessageKey is the role's label in the catalogs.
+func (r Role) MessageKey() string { return "auth.role." + string(r) }
+
+// Perm is something a role may do. The whole matrix is in this file, so
+// who may do what is reviewed in one place.
+type Perm string
+
+// Permissions.
+const (
+	// PermStaff: use the staff area at all.
+	PermStaff Perm = "staff"
+	// PermSitesView: see the sites one works in (all of them for admins).
+	PermSitesView Perm = "sites.view"
+	// PermSitesManage: create, edit and archive sites.
+	PermSitesManage Perm = "sites.manage"
+	// PermUsersManage: create and edit users (site managers: in their sites,
+	// with roles below theirs).
+	PermUsersManage Perm = "users.manage"
+	// PermAuditRead: browse the audit trail.
+	PermAuditRead Perm = "audit.read"
+	// PermOutboxRead: read the outgoing messages (e-mail and SMS).
+	PermOutboxRead Perm = "outbox.read"
+	// PermPersonRead: open a person's file.
+	PermPersonRead Perm = "person.read"
+	// PermReferralInbox: see the referrals sent to one's organisation.
+	PermReferralInbox Perm = "referral.inbox"
+	// PermVolunteersManage: coordinate volunteers and missions.
+	PermVolunteersManage Perm = "volunteers.manage"
+	// PermTranslate: review translations.
+	PermTranslate Perm = "translate"
+)
+
+var matrix = map[Role][]Perm{
+	Admin:                {PermStaff, PermSitesView, PermSitesManage, PermUsersManage, PermAuditRead, PermOutboxRead, PermPersonRead, PermVolunteersManage, PermTranslate},
+	SiteManager:          {PermStaff, PermSitesView, PermUsersManage, PermPersonRead},
+	SocialWorker:         {PermStaff, PermSitesView, PermPersonRead},
+	ReceptionAgent:       {PermStaff, PermSitesView, PermPersonRead},
+	LegalSpecialist:      {PermStaff, PermSitesView, PermPersonRead},
+	Partner:              {PermStaff, PermReferralInbox},
+	VolunteerCoordinator: {PermStaff, PermSitesView, PermVolunteersManage},
+	Volunteer:            {PermStaff},
+	Translator:           {PermStaff, PermTranslate},
+}
+
+// Grants reports whether role r has permission p.
+func (r Role) Grants(p Perm) bool { return slices.Contains(matrix[r], p) }
+
+// RequiresMFA reports whether the role can see a person's data, and so
+// must sign in with a second factor: every role except volunteers and
+// translators (who see only what a mission or a text shares).
+func (r Role) RequiresMFA() bool {
+	switch r {
+	case Volunteer, Translator:
+		return false
+	}
+	return true
+}
+
+// AssignableBy lists the roles a user with role r may give to others.
+func (r Role) AssignableBy() []Role {
+	switch r {
+	case Admin:
+		return Roles
+	case SiteManager:
+		return []Role{SocialWorker, ReceptionAgent, LegalSpecialist, VolunteerCoordinator, Volunteer, Translator}
+	}
+	return nil
+}
