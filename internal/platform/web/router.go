@@ -15,6 +15,15 @@ type Router struct {
 	kit  *Kit
 	root *http.ServeMux
 	lang *http.ServeMux
+	// patterns records every registered route, for the authorization
+	// test that checks each one.
+	patterns []Route
+}
+
+// Route is a registered pattern; Lang tells whether it is under /{lang}/.
+type Route struct {
+	Pattern string
+	Lang    bool
 }
 
 // NewRouter builds an empty router.
@@ -29,10 +38,19 @@ func NewRouter(k *Kit) *Router {
 
 // Handle registers a language-prefixed route: pattern "GET /admin/sites"
 // answers /fr/admin/sites, /ar/admin/sites...
-func (rt *Router) Handle(pattern string, h http.Handler) { rt.lang.Handle(pattern, h) }
+func (rt *Router) Handle(pattern string, h http.Handler) {
+	rt.lang.Handle(pattern, h)
+	rt.patterns = append(rt.patterns, Route{Pattern: pattern, Lang: true})
+}
 
 // Root registers a route outside the language prefix.
-func (rt *Router) Root(pattern string, h http.Handler) { rt.root.Handle(pattern, h) }
+func (rt *Router) Root(pattern string, h http.Handler) {
+	rt.root.Handle(pattern, h)
+	rt.patterns = append(rt.patterns, Route{Pattern: pattern})
+}
+
+// Routes lists the registered routes in registration order.
+func (rt *Router) Routes() []Route { return append([]Route(nil), rt.patterns...) }
 
 // ServeHTTP serves the request.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.root.ServeHTTP(w, r) }
