@@ -1,0 +1,60 @@
+package rules
+
+import "testing"
+
+func TestWork(t *testing.T) {
+	asylum := func(filed, rejected string) Situation {
+		return Situation{Status: StatusAsylumNormal, Age: 30, StatusGrantedOn: d("2024-09-20"),
+			OFPRAFiledOn: d(filed), OFPRARejectedOn: d(rejected)}
+	}
+	runCases(t, RightWork, []simCase{
+		{name: "refugee: any job", ref: "R. 431-15-3 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusRefugee}, want: Eligible, level: LevelWorkFull},
+		{name: "subsidiary protection: any job", ref: "R. 431-15-4 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusSubsidiaryProtection}, want: Eligible, level: LevelWorkFull},
+		{name: "asylum seeker in the first 6 months", ref: "L. 554-1 CESEDA", at: "2025-06-01",
+			s: asylum("2025-01-10", ""), want: NotEligible, opens: "2025-07-10", reason: "rights.work.reason.asylum_wait"},
+		{name: "asylum seeker, 6 months without OFPRA decision: employer request", ref: "L. 554-1 CESEDA", at: "2025-06-01",
+			s: asylum("2024-10-01", ""), want: Maybe, level: LevelWorkEmployer, reason: "rights.work.reason.asylum_employer"},
+		{name: "OFPRA refused within 6 months: no access during the CNDA appeal", ref: "L. 554-1 CESEDA", at: "2025-06-01",
+			s: asylum("2024-10-01", "2025-02-01"), want: NotEligible, reason: "rights.work.reason.asylum_rejected_early"},
+		{name: "OFPRA refused after 6 months", ref: "L. 554-1 CESEDA", at: "2025-06-01",
+			s: asylum("2024-10-01", "2025-05-01"), want: Maybe, reason: "rights.work.reason.asylum_rejected_late"},
+		{name: "filing date unknown: registration + 6 months is the earliest", ref: "L. 554-1 CESEDA", at: "2025-06-01",
+			s:    Situation{Status: StatusAsylumAccelerated, StatusGrantedOn: d("2025-03-01")},
+			want: NotEligible, opens: "2025-09-01", reason: "rights.work.reason.asylum_wait_earliest"},
+		{name: "after the EU Pact the asylum rule is unconfirmed", ref: "L. 554-1 CESEDA", at: "2026-11-25",
+			s: asylum("2026-01-05", ""), want: Maybe, reason: "rights.common.reason.eu_pact_asylum_rule"},
+		{name: "Dublin: no work", ref: "L. 554-1 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusAsylumDublin}, want: NotEligible, reason: "rights.work.reason.dublin"},
+		{name: "student: 964 hours a year", ref: "L. 422-1 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusStudent}, want: Eligible, level: LevelWorkLimited, reason: "rights.work.reason.student"},
+		{name: "Algerian student: work permit needed", ref: "L. 422-1 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusStudent, Nationality: "DZ"}, want: Maybe, reason: "rights.work.reason.student_algerian"},
+		{name: "employee: authorised job only (article unchecked)", ref: "L. 421-1 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusEmployee}, want: Eligible, level: LevelWorkLimited, unconfirmed: yes},
+		{name: "temporary worker", ref: "L. 421-3 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusTemporaryWorker}, want: Eligible, level: LevelWorkLimited},
+		{name: "filing certificate is not a residence document", ref: "rights.md §1-§11", at: "2025-06-01",
+			s: Situation{Status: StatusFilingCertificate}, want: NotEligible, reason: "rights.work.reason.filing_certificate"},
+		{name: "renewal receipt of an employee card", ref: "L. 421-1 CESEDA", at: "2025-06-01",
+			s:    Situation{Status: StatusReceipt, Interim: InterimRenewal, Basis: StatusEmployee},
+			want: Eligible, level: LevelWorkLimited, reason: "rights.work.reason.receipt_as_title"},
+		{name: "first-application receipt: read the mention", ref: "rights.md §1-§11", at: "2025-06-01",
+			s:    Situation{Status: StatusReceipt, Interim: InterimFirst, Basis: StatusVPF},
+			want: Maybe, reason: "rights.work.reason.receipt_first"},
+		{name: "APS parent of a sick child", ref: "L. 425-10 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusAPSSickChild}, want: Eligible, level: LevelWorkFull},
+		{name: "APS for treatment: unconfirmed", ref: "R. 425-14 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusAPSTreatment}, want: Maybe, unconfirmed: yes},
+		{name: "no title", ref: "L. 435-4 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusNoPermit}, want: NotEligible, note: "rights.work.note.regularisation"},
+		{name: "multi-year VPF card", ref: "L. 433-4 CESEDA", at: "2025-06-01",
+			s:    Situation{Status: StatusMultiYearCard, Basis: StatusVPF},
+			want: Eligible, level: LevelWorkFull, reason: "rights.work.reason.multi_year_same"},
+		{name: "multi-year card, ground unknown", ref: "L. 433-4 CESEDA", at: "2025-06-01",
+			s: Situation{Status: StatusMultiYearCard}, want: Maybe},
+		{name: "minor in care: apprenticeship (article unconfirmed)", ref: "L. 5221-5 C. travail", at: "2025-06-01",
+			s: Situation{Status: StatusMinorInCare}, want: Maybe, unconfirmed: yes},
+	})
+}
