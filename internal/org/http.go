@@ -137,24 +137,9 @@ func siteInput(f *web.Form) SiteInput {
 		PostalCode: f.Optional("postal_code", 5), City: f.Optional("city", 80), Phone: f.Optional("phone", 30),
 		Email: f.Optional("email", 254),
 	}
-	in.OpensOn = dateField(f, "opens_on")
-	in.ClosesOn = dateField(f, "closes_on")
+	in.OpensOn = f.Date("opens_on")
+	in.ClosesOn = f.Date("closes_on")
 	return in
-}
-
-// dateField reads an ISO date input (YYYY-MM-DD), recording an error when
-// it does not parse.
-func dateField(f *web.Form, name string) *time.Time {
-	v := f.Value(name)
-	if v == "" {
-		return nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		f.Fail(name, "common.form.date_invalid")
-		return nil
-	}
-	return &t
 }
 
 func (h *HTTP) siteCreate(w http.ResponseWriter, r *http.Request) error {

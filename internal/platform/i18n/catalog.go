@@ -1,11 +1,15 @@
 package i18n
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
+	"math"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -198,9 +202,64 @@ func (l *L) N(id string, n int, args ...any) string {
 }
 
 // TArgs translates id with a map of template data (for errors and reasons
-// produced by domain code).
+// produced by domain code, and flash confirmations). A "Count" entry selects
+// the plural form, as in N; it may be a float64 or json.Number after a JSON
+// round trip (the flash cookie), which go-i18n would refuse.
 func (l *L) TArgs(id string, data map[string]any) string {
-	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := PluralCount(data["Count"]); ok {
+		cp := maps.Clone(data)
+		cp["Count"] = n
+		cfg.TemplateData, cfg.PluralCount = cp, n
+	}
+	s, err := l.loc.Localize(cfg)
+	if err != nil {
+		l.c.log.Error("i18n: cannot localize", "lang", l.Tag, "id", id, "err", err)
+		return id
+	}
+	return s
+}
+
+// PluralCount turns a count into a value go-i18n accepts as PluralCount
+// (an integer, or a decimal string): integral floats become int64, other
+// floats and json.Number their decimal text. It reports false for nil and
+// for values that are not numbers.
+func PluralCount(v any) (any, bool) {
+	switch n := v.(type) {
+	case int, int8, int16, int32, int64:
+		return n, true
+	case uint, uint8, uint16, uint32, uint64, uintptr:
+		u, err := strconv.ParseUint(fmt.Sprint(n), 10, 64)
+		if err != nil || u > math.MaxInt64 {
+			return fmt.Sprint(n), true
+		}
+		return int64(u), true
+	case float32:
+		return PluralCount(float64(n))
+	case float64:
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return nil, false
+		}
+		if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+			return int64(n), true
+		}
+		return strconv.FormatFloat(n, 'f', -1, 64), true
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return i, true
+		}
+		if f, err := n.Float64(); err == nil {
+			return PluralCount(f)
+		}
+	}
+	return nil, false
+}
+
+// Msg translates id with a map of template data and, when count is not
+// nil, the plural form for count (messages built by domain code carry both,
+// e.g. a reason of the rights simulator: ID, arguments, PluralCount).
+func (l *L) Msg(id string, data map[string]any, count any) string {
+	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if err != nil {
 		l.c.log.Error("i18n: cannot localize", "lang", l.Tag, "id", id, "err", err)
 		return id

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -80,6 +81,38 @@ func (f *Form) OneOf(name string, allowed []string) string {
 	}
 	f.Fail(name, "common.form.invalid_choice")
 	return ""
+}
+
+// Date reads an optional date field: the ISO form an <input type="date">
+// sends (2026-11-25), or the French form people type where the browser
+// shows a plain text box (25/11/2026, 25-11-2026, 25.11.2026). Years
+// outside 1900-2100 are refused.
+func (f *Form) Date(name string) *time.Time {
+	v := f.Value(name)
+	if v == "" {
+		return nil
+	}
+	t, ok := ParseDate(v)
+	if !ok {
+		f.Fail(name, "common.form.date_invalid")
+		return nil
+	}
+	return &t
+}
+
+// ParseDate parses YYYY-MM-DD or DD/MM/YYYY (also with - or . separators),
+// as a date at midnight UTC.
+func ParseDate(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{time.DateOnly, "2/1/2006", "2-1-2006", "2.1.2006"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			if t.Year() < 1900 || t.Year() > 2100 {
+				return time.Time{}, false
+			}
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // Fail records an error for a field (the first one wins).
