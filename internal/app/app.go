@@ -22,7 +22,11 @@ import (
 	"github.com/riverqueue/river"
 
 	"parcours/internal/admin"
+	"parcours/internal/guide"
+	"parcours/internal/guide/glossary"
 	"parcours/internal/org"
+	"parcours/internal/pathway"
+	"parcours/internal/people"
 	"parcours/internal/platform/audit"
 	"parcours/internal/platform/auth"
 	"parcours/internal/platform/clock"
@@ -33,6 +37,7 @@ import (
 	"parcours/internal/platform/notify"
 	"parcours/internal/platform/web"
 	"parcours/internal/public"
+	"parcours/internal/rights"
 	"parcours/locales"
 	staticfiles "parcours/web"
 )
@@ -52,6 +57,10 @@ type App struct {
 	Auth    *auth.Service
 	AuthWeb *auth.HTTP
 	Org     *org.Service
+	People  *people.Service
+	Pathway *pathway.Service
+	Guide   *guide.Store
+	Rights  *rights.Service
 	Jobs    *jobs.Client
 	Metrics *prometheus.Registry
 
@@ -77,7 +86,7 @@ type Options struct {
 // Migrations lists every module's migrations; db.Migrate sorts them by id.
 func Migrations() []db.Migration {
 	var ms []db.Migration
-	for _, m := range [][]db.Migration{org.Migrations(), auth.Migrations(), audit.Migrations(), notify.Migrations()} {
+	for _, m := range [][]db.Migration{org.Migrations(), guide.Migrations(), glossary.Migrations(), auth.Migrations(), audit.Migrations(), notify.Migrations(), rights.Migrations(), people.Migrations(), pathway.Migrations()} {
 		ms = append(ms, m...)
 	}
 	return ms
@@ -166,17 +175,32 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.Org = &org.Service{DB: a.DB, Audit: a.Audit, Auth: a.Auth, Clock: a.Clock}
+	a.Guide = &guide.Store{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Labels: guide.CatalogLabels(cat)}
+	a.Rights = &rights.Service{DB: a.DB, Audit: a.Audit, Outbox: a.Outbox, Clock: a.Clock, BaseURL: cfg.BaseURL}
+	a.People = &people.Service{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Retention: cfg.PeopleRetention}
+	a.Pathway = &pathway.Service{DB: a.DB, Audit: a.Audit, Clock: a.Clock, People: a.People, Outbox: a.Outbox, Catalog: cat,
+		Directory: pathway.GuideDirectory{Guide: a.Guide}, BaseURL: cfg.BaseURL}
+	a.People.Hooks = append(a.People.Hooks, a.Pathway)
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &notify.Worker{O: a.Outbox})
 	river.AddWorker(workers, &sweepWorker{a: a})
+	river.AddWorker(workers, &guide.FreshnessWorker{S: a.Guide})
+	river.AddWorker(workers, &rights.ReminderWorker{S: a.Rights})
+	river.AddWorker(workers, &people.NightlyWorker{S: a.People, Log: a.Log})
+	river.AddWorker(workers, &pathway.RenewalWorker{S: a.Pathway})
+	river.AddWorker(workers, &pathway.DailyWorker{S: a.Pathway, Log: a.Log})
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nil }, &river.PeriodicJobOpts{ID: "sweep", RunOnStart: true})}
+	periodic = append(periodic, rights.ReminderJob())
+	periodic = append(periodic, people.NightlyJob(), pathway.DailyJob())
+	periodic = append(periodic, guide.FreshnessJob())
 	a.Jobs, err = jobs.New(a.DB, workers, jobs.Options{Work: o.Work, Poll: o.JobPoll, Periodic: periodic, Log: a.Log})
 	if err != nil {
 		return nil, err
 	}
 	a.Outbox.Jobs = a.Jobs
+	a.Pathway.Jobs = a.Jobs
 
 	if err := a.routes(secret); err != nil {
 		return nil, err
@@ -195,20 +219,41 @@ func (a *App) routes(secret []byte) error {
 	rt := a.Router
 	a.AuthWeb = &auth.HTTP{S: a.Auth, K: k, Demo: a.Cfg.Demo, Nav: []auth.NavEntry{
 		{Key: "common.nav.home", Path: "/staff", Shortcut: "h", Perm: auth.PermStaff},
+		{Key: "people.nav.people", Path: "/people", Shortcut: "p", Perm: auth.PermPersonRead},
+		{Key: "pathway.nav.worklists", Path: "/worklists", Shortcut: "w", Perm: auth.PermPersonRead},
+		{Key: "pathway.nav.inbox", Path: "/partner/referrals", Shortcut: "i", Perm: auth.PermReferralInbox},
+		{Key: "pathway.nav.stats", Path: "/pathway/stats", Shortcut: "b", Perm: auth.PermPathwayStats},
 		{Key: "common.nav.sites", Path: "/admin/sites", Shortcut: "s", Perm: auth.PermSitesView},
 		{Key: "common.nav.users", Path: "/admin/users", Shortcut: "u", Perm: auth.PermUsersManage},
 		{Key: "common.nav.audit", Path: "/admin/audit", Shortcut: "a", Perm: auth.PermAuditRead},
 		{Key: "common.nav.outbox", Path: "/admin/outbox", Shortcut: "o", Perm: auth.PermOutboxRead},
+		{Key: "guide.nav.guide", Path: "/admin/guide", Shortcut: "d", Perm: auth.PermGuideEdit},
+		{Key: "guide.nav.translations", Path: "/admin/guide/translations", Shortcut: "l", Perm: auth.PermTranslate},
+		{Key: "glossary.nav.audio", Path: "/admin/glossary/audio", Shortcut: "v", Perm: auth.PermGlossaryAudio},
+		{Key: "rights.web.nav.sheets", Path: "/rights/sheets", Shortcut: "f", Perm: auth.PermRightsRead},
+		{Key: "rights.web.nav.simulator", Path: "/rights/simulator", Shortcut: "r", Perm: auth.PermRightsRead},
+		{Key: "rights.web.nav.triage", Path: "/rights/triage", Shortcut: "t", Perm: auth.PermRightsRead},
 	}}
 	if a.Cfg.OIDC.Enabled() {
 		a.AuthWeb.OIDC = &auth.OIDC{Issuer: a.Cfg.OIDC.Issuer, ClientID: a.Cfg.OIDC.ClientID, ClientSecret: a.Cfg.OIDC.ClientSecret,
 			RedirectURL: a.Cfg.BaseURL + "/auth/oidc/callback", Label: a.Cfg.OIDC.Label, Secret: derive(secret, "oidc")}
 	}
+	gloss, err := glossary.New(a.DB, a.Audit, a.Clock)
+	if err != nil {
+		return err
+	}
+	peopleWeb := &people.HTTP{S: a.People, K: k, Auth: a.AuthWeb}
+	pathwayWeb := &pathway.HTTP{S: a.Pathway, K: k, Auth: a.AuthWeb, People: peopleWeb}
+	peopleWeb.Panels = append(peopleWeb.Panels, pathwayWeb)
 	modules := []interface{ Register(*web.Router) error }{
 		&public.HTTP{K: k},
+		&guide.HTTP{S: a.Guide, K: k, Auth: a.AuthWeb, BaseURL: a.Cfg.BaseURL},
 		a.AuthWeb,
 		&org.HTTP{S: a.Org, K: k, Auth: a.AuthWeb},
 		&admin.HTTP{K: k, Auth: a.AuthWeb, Audit: a.Audit, Outbox: a.Outbox},
+		&glossary.HTTP{S: gloss, K: k, Auth: a.AuthWeb, BaseURL: a.Cfg.BaseURL, Static: staticfiles.Static},
+		&rights.HTTP{S: a.Rights, K: k, Auth: a.AuthWeb},
+		peopleWeb, pathwayWeb,
 	}
 	for _, m := range modules {
 		if err := m.Register(rt); err != nil {

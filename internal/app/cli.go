@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,8 @@ import (
 	"parcours/internal/platform/clock"
 	"parcours/internal/platform/config"
 	"parcours/internal/platform/db"
+	"parcours/internal/platform/i18n"
+	"parcours/locales"
 )
 
 const usage = `parcours — the platform of a social-action centre's welcome and integration plan.
@@ -33,6 +36,7 @@ Usage:
                                                             (password read on stdin)
   parcours audit verify                                     check the audit chain (exit 1 if broken)
   parcours backup --to FILE                                 consistent SQLite copy (PostgreSQL: see docs)
+  parcours glossary audio [--lang fr] [--force]             speak the glossary words with espeak-ng, store them
 
 Configuration: flags and PARCOURS_* variables (see README.md). PARCOURS_DATABASE_URL=postgres://...
 selects PostgreSQL; otherwise SQLite in the data folder.
@@ -64,6 +68,8 @@ func Main(ctx context.Context, args []string, io IO) int {
 		err = cmdUser(ctx, args[1:], io)
 	case "audit":
 		err = cmdAudit(ctx, args[1:], io)
+	case "glossary":
+		err = cmdGlossary(ctx, args[1:], io)
 	case "backup":
 		err = cmdBackup(ctx, args[1:], io)
 	case "help", "-h", "--help":
@@ -83,13 +89,19 @@ func Main(ctx context.Context, args []string, io IO) int {
 	return 0
 }
 
-// describeErr turns validation errors into readable text for the CLI.
+// describeErr turns validation errors into readable text for the CLI: each
+// field's message in English (French where not translated), not its ID.
 func describeErr(err error) string {
 	if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
+		text := func(k string) string { return k }
+		if cat, err := i18n.Load(locales.FS, slog.New(slog.DiscardHandler)); err == nil {
+			text = func(k string) string { return cat.Localizer("en").T(k) }
+		}
 		var parts []string
 		for f, k := range ae.Fields {
-			parts = append(parts, f+": "+k)
+			parts = append(parts, f+": "+text(k))
 		}
+		slices.Sort(parts)
 		return strings.Join(parts, "; ")
 	}
 	return err.Error()

@@ -130,6 +130,9 @@ func LoadDemo(ctx context.Context, a *App) ([]DemoAccount, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := loadGuideDemo(ctx, a); err != nil {
+		return nil, fmt.Errorf("guide demo: %w", err)
+	}
 	accounts, err = demoAccounts(ctx, a)
 	return accounts, err
 }
@@ -167,4 +170,14 @@ func PrintDemo(w io.Writer, baseURL string, accounts []DemoAccount) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+}
+
+// loadGuideDemo fills the demo centre's public guide (internal/guide/demo.go).
+func loadGuideDemo(ctx context.Context, a *App) error {
+	o, err := org.OrgByName(ctx, a.DB.R, DemoOrgName)
+	if err != nil {
+		return err
+	}
+	_, err = a.Guide.LoadDemo(ctx, o.ID)
+	return err
 }

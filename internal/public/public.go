@@ -1,5 +1,6 @@
 // Package public serves the pages anyone can read without an account:
-// the home page, what parcours is, and the accessibility statement.
+// what parcours is and the accessibility statement (the home page is the
+// guide's, internal/guide).
 package public
 
 import (
@@ -22,7 +23,6 @@ func (h *HTTP) Register(rt *web.Router) error {
 	if err := h.K.R.AddPages("public", templatesFS, "templates"); err != nil {
 		return err
 	}
-	rt.Handle("GET /{$}", h.K.H(h.page("public/home")))
 	rt.Handle("GET /about", h.K.H(h.page("public/about")))
 	rt.Handle("GET /accessibility", h.K.H(h.page("public/accessibility")))
 	return nil

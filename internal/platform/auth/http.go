@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"encoding/base64"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -89,8 +90,23 @@ func (h *HTTP) Register(rt *web.Router) error {
 		rt.Handle("POST /login/sso", k.H(h.ssoStart))
 		rt.Root("GET /auth/oidc/callback", k.H(h.ssoCallback))
 	}
+	for _, root := range []string{"/staff", "/admin", "/account"} {
+		h.StaffArea(rt, root)
+	}
 	return nil
 }
+
+// StaffArea makes every other path under root (any method) answer like the
+// staff pages there: strangers go to sign-in, signed-in users get the 404
+// page. Otherwise the difference between Need's redirect and a 404 would
+// list the staff routes and their methods to anyone. A module whose staff
+// pages live under a new root calls it once for that root.
+func (h *HTTP) StaffArea(rt *web.Router, root string) {
+	rt.Handle(root, h.Need(PermStaff, h.K.H(notFound)))
+	rt.Handle(root+"/", h.Need(PermStaff, h.K.H(notFound)))
+}
+
+func notFound(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }
 
 // Need lets a request through when a fully signed-in user has perm; it
 // redirects to sign-in otherwise, and answers 403 when the role is wrong.
@@ -158,6 +174,9 @@ type loginData struct {
 	Next  string
 	SSO   string // button label when single sign-on is on
 	Demo  bool
+	// Problem is the message ID of a refused sign-in (the template reads it
+	// on every render, so the field must exist even when empty).
+	Problem string
 }
 
 func (h *HTTP) loginData(r *http.Request, email string) loginData {
@@ -193,10 +212,8 @@ func (h *HTTP) login(w http.ResponseWriter, r *http.Request) error {
 			if ae.Kind == apperr.TooMany {
 				status = http.StatusTooManyRequests
 			}
-			return h.K.Render(w, r, status, "auth/login", struct {
-				loginData
-				Problem string
-			}{d, ae.Key})
+			d.Problem = ae.Key
+			return h.K.Render(w, r, status, "auth/login", d)
 		}
 		return err
 	}
@@ -282,7 +299,7 @@ func status(k apperr.Kind) int {
 type setupData struct {
 	Next    string
 	Secret  string
-	QR      string // data: URL of the QR code PNG
+	QR      template.URL // data: URL of the QR code PNG (html/template would blank a plain string)
 	Problem string
 }
 
@@ -342,7 +359,7 @@ func (h *HTTP) setup(w http.ResponseWriter, r *http.Request) error {
 	return web.Redirect(w, r, next)
 }
 
-func qrDataURL(s string) string {
+func qrDataURL(s string) template.URL {
 	png, err := qrcode.Encode(s, qrcode.Medium, 256)
 	if err != nil {
 		return ""
@@ -350,7 +367,7 @@ func qrDataURL(s string) string {
 	var b bytes.Buffer
 	b.WriteString("data:image/png;base64,")
 	b.WriteString(base64.StdEncoding.EncodeToString(png))
-	return b.String()
+	return template.URL(b.String()) // our own PNG, base64: safe
 }
 
 // groupSecret shows a secret in groups of four for typing by hand.

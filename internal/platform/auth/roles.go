@@ -55,18 +55,41 @@ const (
 	PermVolunteersManage Perm = "volunteers.manage"
 	// PermTranslate: review translations.
 	PermTranslate Perm = "translate"
+	// PermRightsRead: read the status fact sheets, use the rights simulator
+	// and the legal triage grid (the professionals who receive people).
+	PermRightsRead Perm = "rights.read"
+	// PermSheetsEdit: edit the fact sheets and mark them reviewed (and get
+	// the review reminders).
+	PermSheetsEdit Perm = "rights.sheets.edit"
+	// PermPersonHealth: read and write the health note of a person's file
+	// and the follow-up notes for social workers.
+	PermPersonHealth Perm = "person.health"
+	// PermPersonLegal: read and write the legal note, the legal triage grid
+	// and the follow-up notes for the legal follow-up.
+	PermPersonLegal Perm = "person.legal"
+	// PermPersonManage: merge duplicates, rectify and erase a file, export it
+	// for the person, review the retention report.
+	PermPersonManage Perm = "person.manage"
+	// PermPathwayStats: read the delays and statistics of the pathways.
+	PermPathwayStats Perm = "pathway.stats"
+	// PermGlossaryAudio: upload and remove the human recordings of the
+	// guide's glossary words (translators and administrators).
+	PermGlossaryAudio Perm = "glossary.audio"
+	// PermGuideEdit: edit the public guide (organisations, services, places,
+	// hours, translations as drafts) and get its freshness reminders.
+	PermGuideEdit Perm = "guide.edit"
 )
 
 var matrix = map[Role][]Perm{
-	Admin:                {PermStaff, PermSitesView, PermSitesManage, PermUsersManage, PermAuditRead, PermOutboxRead, PermPersonRead, PermVolunteersManage, PermTranslate},
-	SiteManager:          {PermStaff, PermSitesView, PermUsersManage, PermPersonRead},
-	SocialWorker:         {PermStaff, PermSitesView, PermPersonRead},
-	ReceptionAgent:       {PermStaff, PermSitesView, PermPersonRead},
-	LegalSpecialist:      {PermStaff, PermSitesView, PermPersonRead},
+	Admin:                {PermStaff, PermSitesView, PermSitesManage, PermUsersManage, PermAuditRead, PermOutboxRead, PermPersonRead, PermVolunteersManage, PermTranslate, PermRightsRead, PermSheetsEdit, PermPersonManage, PermPathwayStats, PermGuideEdit, PermGlossaryAudio},
+	SiteManager:          {PermStaff, PermSitesView, PermUsersManage, PermPersonRead, PermRightsRead, PermPersonManage, PermPathwayStats, PermGuideEdit},
+	SocialWorker:         {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermPersonHealth, PermPersonLegal, PermGuideEdit},
+	ReceptionAgent:       {PermStaff, PermSitesView, PermPersonRead, PermRightsRead},
+	LegalSpecialist:      {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermSheetsEdit, PermPersonLegal},
 	Partner:              {PermStaff, PermReferralInbox},
 	VolunteerCoordinator: {PermStaff, PermSitesView, PermVolunteersManage},
 	Volunteer:            {PermStaff},
-	Translator:           {PermStaff, PermTranslate},
+	Translator:           {PermStaff, PermTranslate, PermGlossaryAudio},
 }
 
 // Grants reports whether role r has permission p.

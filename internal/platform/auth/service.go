@@ -199,16 +199,25 @@ func (s *Service) PurgeAttempts(ctx context.Context) (int64, error) {
 func (s *Service) Pending(ctx context.Context, token string) (*SessionRow, *User, error) {
 	row, err := s.session(ctx, token)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, signInAgain(err)
 	}
 	u, err := UserByID(ctx, s.DB.R, row.OrgID, row.UserID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, signInAgain(err)
 	}
 	if u.DisabledAt != nil {
 		return nil, nil, apperr.New(apperr.Unauthenticated, "auth.login.failed")
 	}
 	return row, u, nil
+}
+
+// signInAgain turns a missing session or account into Unauthenticated (the
+// pages send the user to sign-in); other errors (the database) stay errors.
+func signInAgain(err error) error {
+	if apperr.Is(err, apperr.NotFound) {
+		return apperr.New(apperr.Unauthenticated, "auth.login.required")
+	}
+	return err
 }
 
 // VerifyTOTP checks the second factor of a half-open session and, when
@@ -347,13 +356,16 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, token, code, ip, ua str
 func (s *Service) Principal(ctx context.Context, token string) (*Principal, error) {
 	row, err := s.session(ctx, token)
 	if err != nil {
-		return nil, apperr.New(apperr.Unauthenticated, "auth.login.required")
+		return nil, signInAgain(err)
 	}
 	if !row.MFAOK {
 		return nil, apperr.New(apperr.Unauthenticated, "auth.mfa.pending")
 	}
 	u, err := UserByID(ctx, s.DB.R, row.OrgID, row.UserID)
-	if err != nil || u.DisabledAt != nil {
+	if err != nil {
+		return nil, signInAgain(err)
+	}
+	if u.DisabledAt != nil {
 		return nil, apperr.New(apperr.Unauthenticated, "auth.login.required")
 	}
 	var orgName string

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -27,6 +28,9 @@ type Config struct {
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
 	AuditRetention time.Duration
+	// PeopleRetention: a person's file is anonymised after this long
+	// without contact coming from the person (CNIL: 2 years).
+	PeopleRetention time.Duration
 
 	SecretKeyHex string // 64 hex chars; else read or created in DataDir/secret.key
 
@@ -78,16 +82,17 @@ func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "parcours.
 // Default returns the configuration with every default set.
 func Default() Config {
 	return Config{
-		Addr:           "127.0.0.1:8080",
-		DataDir:        "data",
-		SessionIdle:    30 * time.Minute,
-		SessionMax:     12 * time.Hour,
-		AuditRetention: 365 * 24 * time.Hour,
-		LogLevel:       "info",
-		LogFormat:      "text",
-		SMTP:           SMTP{Port: 587, TLS: "starttls", From: "parcours <no-reply@localhost>"},
-		SMS:            SMS{Sender: "PARCOURS"},
-		OIDC:           OIDC{Label: "Connexion unique"},
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "data",
+		SessionIdle:     30 * time.Minute,
+		SessionMax:      12 * time.Hour,
+		AuditRetention:  365 * 24 * time.Hour,
+		PeopleRetention: 730 * 24 * time.Hour,
+		LogLevel:        "info",
+		LogFormat:       "text",
+		SMTP:            SMTP{Port: 587, TLS: "starttls", From: "parcours <no-reply@localhost>"},
+		SMS:             SMS{Sender: "PARCOURS"},
+		OIDC:            OIDC{Label: "Connexion unique"},
 	}
 }
 
@@ -144,6 +149,7 @@ func Bind(fs *flag.FlagSet, env Env) (*Config, func() error) {
 	duration(&c.SessionIdle, "PARCOURS_SESSION_IDLE")
 	duration(&c.SessionMax, "PARCOURS_SESSION_MAX")
 	duration(&c.AuditRetention, "PARCOURS_AUDIT_RETENTION")
+	duration(&c.PeopleRetention, "PARCOURS_PEOPLE_RETENTION")
 	str(&c.SecretKeyHex, "PARCOURS_SECRET_KEY")
 	str(&c.LogLevel, "PARCOURS_LOG_LEVEL")
 	str(&c.LogFormat, "PARCOURS_LOG_FORMAT")
@@ -182,7 +188,7 @@ func (c *Config) Validate() error {
 	if err != nil {
 		return fmt.Errorf("--addr %q: want HOST:PORT", c.Addr)
 	}
-	if _, err := strconv.Atoi(port); err != nil {
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return fmt.Errorf("--addr %q: bad port", c.Addr)
 	}
 	if c.DatabaseURL != "" && !c.Postgres() {
@@ -213,11 +219,21 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("PARCOURS_SMS_PROVIDER %q: want brevo or nothing", c.SMS.Provider)
 	}
+	if c.AuditRetention < MinAuditRetention {
+		return fmt.Errorf("PARCOURS_AUDIT_RETENTION %s: keep the audit trail at least %s", c.AuditRetention, MinAuditRetention)
+	}
+	if c.PeopleRetention < 30*24*time.Hour {
+		return fmt.Errorf("PARCOURS_PEOPLE_RETENTION %s: at least 30d", c.PeopleRetention)
+	}
 	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
 		return fmt.Errorf("session durations: idle %s must be positive and at most max %s", c.SessionIdle, c.SessionMax)
 	}
 	return nil
 }
+
+// MinAuditRetention is the shortest audit retention accepted: traces must
+// outlive the questions a person or a controller may ask about them.
+const MinAuditRetention = 30 * 24 * time.Hour
 
 // IsLoopback reports whether host is a loopback name or address.
 func IsLoopback(host string) bool {
@@ -228,11 +244,15 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// maxDays is the largest number of days a time.Duration holds (about 292 years).
+const maxDays = math.MaxInt64 / int(24*time.Hour)
+
 // ParseDuration accepts Go durations and a day suffix ("365d").
 func ParseDuration(s string) (time.Duration, error) {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		days, err := strconv.Atoi(n)
-		if err != nil || days < 0 {
+		// Beyond maxDays a time.Duration overflows (to a negative retention).
+		if err != nil || days < 0 || days > maxDays {
 			return 0, fmt.Errorf("%q is not a number of days", s)
 		}
 		return time.Duration(days) * 24 * time.Hour, nil

@@ -163,6 +163,17 @@ func (d *DB) apply(ctx context.Context, m Migration) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Another process may have applied it since we listed them: on SQLite
+	// the transaction holds the write lock from its start (BEGIN
+	// IMMEDIATE), so this check and the migration are atomic. (PostgreSQL
+	// instances are already serialised by the advisory lock.)
+	var n int
+	if err := tx.QueryRowContext(ctx, d.rebind("SELECT count(*) FROM schema_migrations WHERE id = ?"), m.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
 	stmts := []string{m.SQL}
 	switch d.Engine {
 	case SQLite:

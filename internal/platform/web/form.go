@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
@@ -152,3 +153,10 @@ type Page struct {
 	Number     int
 	Prev, Next string
 }
+
+// PrevURL is the link to the previous page: its query string, kept as it
+// is (an encoded query must not be escaped again in the href).
+func (p Page) PrevURL() template.URL { return template.URL("?" + p.Prev) }
+
+// NextURL is the link to the next page.
+func (p Page) NextURL() template.URL { return template.URL("?" + p.Next) }

@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"parcours/internal/platform/i18n"
@@ -112,15 +113,40 @@ func (v *View) FieldError(name string) string { return v.Errors[name] }
 
 // Execute renders the named template of a page into a buffer.
 func (rd *Renderer) Execute(page, tmpl string, v *View) ([]byte, error) {
-	t, ok := rd.pages[page]
-	if !ok {
-		return nil, fmt.Errorf("no page %q", page)
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, tmpl, v); err != nil {
-		return nil, fmt.Errorf("render %s/%s: %w", page, tmpl, err)
+	if err := rd.execute(&buf, page, tmpl, v); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func (rd *Renderer) execute(buf *bytes.Buffer, page, tmpl string, v *View) error {
+	t, ok := rd.pages[page]
+	if !ok {
+		return fmt.Errorf("no page %q", page)
+	}
+	if err := t.ExecuteTemplate(buf, tmpl, v); err != nil {
+		return fmt.Errorf("render %s/%s: %w", page, tmpl, err)
+	}
+	return nil
+}
+
+// bufPool recycles the buffers pages are rendered into: growing a fresh
+// buffer to a page's few kilobytes took several allocations and copies
+// per request (see docs/PERFORMANCE.md).
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuf keeps the buffer of an unusually large page out of the pool.
+const maxPooledBuf = 256 << 10
+
+func getBuf() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuf {
+		return
+	}
+	b.Reset()
+	bufPool.Put(b)
 }
 
 func hashFS(fsys fs.FS) (string, error) {
@@ -193,13 +219,14 @@ func (k *Kit) RenderInvalid(w http.ResponseWriter, r *http.Request, page string,
 
 // Fragment renders one named template of a page (for htmx swaps).
 func (k *Kit) Fragment(w http.ResponseWriter, r *http.Request, page, tmpl string, data any) error {
-	b, err := k.R.Execute(page, tmpl, k.view(w, r, data, nil, false))
-	if err != nil {
+	buf := getBuf()
+	defer putBuf(buf)
+	if err := k.R.execute(buf, page, tmpl, k.view(w, r, data, nil, false)); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Add("Vary", "HX-Request")
-	_, err = w.Write(b)
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
@@ -209,8 +236,9 @@ func (k *Kit) render(w http.ResponseWriter, r *http.Request, status int, page st
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true" && r.Header.Get("HX-Target") != "" {
 		tmpl = "content"
 	}
-	b, err := k.R.Execute(page, tmpl, v)
-	if err != nil {
+	buf := getBuf()
+	defer putBuf(buf)
+	if err := k.R.execute(buf, page, tmpl, v); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -221,7 +249,7 @@ func (k *Kit) render(w http.ResponseWriter, r *http.Request, status int, page st
 		h.Set("Cache-Control", "no-store")
 	}
 	w.WriteHeader(status)
-	_, err = w.Write(b)
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 

@@ -34,16 +34,23 @@ func TestDocsListEveryRule(t *testing.T) {
 }
 
 // TestStatusSheets checks that each status links to an existing fact sheet
-// of internal/rights/sheets (skipped if the content folder is absent).
+// of internal/rights/sheets (skipped if the content folder is absent), and
+// that the statuses of a sheet share one group (the sheet's group).
 func TestStatusSheets(t *testing.T) {
 	const dir = "../sheets/content/"
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("no fact sheets folder")
 	}
+	group := map[string]StatusGroup{}
 	for _, s := range Statuses() {
 		if s.Sheet == "" {
+			t.Errorf("status %s has no fact sheet", s.ID)
 			continue
 		}
+		if g, ok := group[s.Sheet]; ok && g != s.Group {
+			t.Errorf("fact sheet %s serves statuses of two groups, %s and %s", s.Sheet, g, s.Group)
+		}
+		group[s.Sheet] = s.Group
 		if _, err := os.Stat(dir + s.Sheet + ".md"); err != nil {
 			t.Errorf("status %s: fact sheet %s.md not found", s.ID, s.Sheet)
 		}

@@ -52,8 +52,8 @@ type StatusInfo struct {
 	// Name and Description are message IDs.
 	Name        string `json:"name"`
 	Description string `json:"description"`
-	// Sheet is the slug of the matching fact sheet (internal/rights/sheets),
-	// empty when there is none.
+	// Sheet is the slug of the matching fact sheet (internal/rights/sheets).
+	// Every status has one; statuses of a sheet share its group.
 	Sheet string `json:"sheet,omitempty"`
 	// NeedsBasis is true when Situation.Basis must say which title is behind
 	// the document (receipt, multi-year card, réunification familiale).
@@ -83,9 +83,9 @@ var statusList = []StatusInfo{
 	{ID: StatusAPSSickChild, Group: GroupInterim, Sheet: "recepisse-aps"},
 	{ID: StatusAPSTreatment, Group: GroupInterim, Sheet: "recepisse-aps"},
 	{ID: StatusNoPermit, Group: GroupIrregular, Sheet: "sans-titre"},
-	{ID: StatusMinorAssessment, Group: GroupMinor},
-	{ID: StatusMinorInCare, Group: GroupMinor},
-	{ID: StatusMinorContesting, Group: GroupMinor},
+	{ID: StatusMinorAssessment, Group: GroupMinor, Sheet: "mineurs"},
+	{ID: StatusMinorInCare, Group: GroupMinor, Sheet: "mineurs"},
+	{ID: StatusMinorContesting, Group: GroupMinor, Sheet: "mineurs"},
 }
 
 var statusByID = func() map[StatusID]StatusInfo {

@@ -90,7 +90,32 @@ type ParseError struct {
 	Name string
 	Line int
 	Msg  string
+	// Kind classifies the problem (one of the Err* constants), so that an
+	// editing form can show it next to the right field, translated; Arg is
+	// the footnote id or section heading it concerns, when there is one.
+	Kind string
+	Arg  string
 }
+
+// Kinds of ParseError.
+const (
+	ErrFrontMatter       = "front_matter"
+	ErrTextBefore        = "text_before"
+	ErrUnknownSection    = "unknown_section"
+	ErrSectionOrder      = "section_order"
+	ErrMissingSection    = "missing_section"
+	ErrSectionEmpty      = "section_empty"
+	ErrFootnoteOutside   = "footnote_outside"
+	ErrFootnoteID        = "footnote_id"
+	ErrFootnoteEmpty     = "footnote_empty"
+	ErrFootnoteDuplicate = "footnote_duplicate"
+	ErrFootnoteUndefined = "footnote_undefined"
+	ErrFootnoteUnused    = "footnote_unused"
+	ErrNoSource          = "no_source"
+)
+
+// Headings returns the fixed section headings, in order.
+func Headings() []string { return append([]string(nil), headings...) }
 
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
@@ -155,8 +180,8 @@ func Parse(name string, data []byte) (Sheet, error) {
 
 type parser struct{ name string }
 
-func (p *parser) errf(line int, format string, args ...any) error {
-	return &ParseError{Name: p.name, Line: line, Msg: fmt.Sprintf(format, args...)}
+func (p *parser) errf(line int, kind, arg, format string, args ...any) error {
+	return &ParseError{Name: p.name, Line: line, Msg: fmt.Sprintf(format, args...), Kind: kind, Arg: arg}
 }
 
 func (p *parser) parse(data []byte) (Sheet, error) {
@@ -179,7 +204,7 @@ func (p *parser) parse(data []byte) (Sheet, error) {
 // first line after the closing "---".
 func (p *parser) frontMatter(lines []string, s *Sheet) (int, error) {
 	if len(lines) == 0 || strings.TrimRight(lines[0], " \t") != "---" {
-		return 0, p.errf(1, `missing front matter: the file must start with a "---" line`)
+		return 0, p.errf(1, ErrFrontMatter, "", `missing front matter: the file must start with a "---" line`)
 	}
 	vals := map[string]string{}
 	end := -1
@@ -194,42 +219,42 @@ func (p *parser) frontMatter(lines []string, s *Sheet) (int, error) {
 		}
 		key, val, ok := strings.Cut(line, ":")
 		if !ok {
-			return 0, p.errf(i+1, "front matter line %q is not \"key: value\"", line)
+			return 0, p.errf(i+1, ErrFrontMatter, "", "front matter line %q is not \"key: value\"", line)
 		}
 		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
 		if !isFrontMatterKey(key) {
-			return 0, p.errf(i+1, "unknown front matter key %q (want one of %s)", key, strings.Join(frontMatterKeys, ", "))
+			return 0, p.errf(i+1, ErrFrontMatter, "", "unknown front matter key %q (want one of %s)", key, strings.Join(frontMatterKeys, ", "))
 		}
 		if _, dup := vals[key]; dup {
-			return 0, p.errf(i+1, "duplicate front matter key %q", key)
+			return 0, p.errf(i+1, ErrFrontMatter, "", "duplicate front matter key %q", key)
 		}
 		if val == "" {
-			return 0, p.errf(i+1, "empty value for front matter key %q", key)
+			return 0, p.errf(i+1, ErrFrontMatter, "", "empty value for front matter key %q", key)
 		}
 		vals[key] = val
 	}
 	if end < 0 {
-		return 0, p.errf(1, `unterminated front matter: no closing "---" line`)
+		return 0, p.errf(1, ErrFrontMatter, "", `unterminated front matter: no closing "---" line`)
 	}
 	for _, k := range frontMatterKeys {
 		if _, ok := vals[k]; !ok {
-			return 0, p.errf(0, "missing front matter key %q", k)
+			return 0, p.errf(0, ErrFrontMatter, "", "missing front matter key %q", k)
 		}
 	}
 	if !slugRe.MatchString(vals["slug"]) {
-		return 0, p.errf(0, "bad slug %q: use lower-case letters, digits and single hyphens", vals["slug"])
+		return 0, p.errf(0, ErrFrontMatter, "", "bad slug %q: use lower-case letters, digits and single hyphens", vals["slug"])
 	}
 	v, err := strconv.Atoi(vals["version"])
 	if err != nil || v < 1 {
-		return 0, p.errf(0, "bad version %q: want a positive integer", vals["version"])
+		return 0, p.errf(0, ErrFrontMatter, "", "bad version %q: want a positive integer", vals["version"])
 	}
 	applies, err := time.Parse(dateLayout, vals["applies_from"])
 	if err != nil {
-		return 0, p.errf(0, "bad date applies_from %q: want YYYY-MM-DD", vals["applies_from"])
+		return 0, p.errf(0, ErrFrontMatter, "", "bad date applies_from %q: want YYYY-MM-DD", vals["applies_from"])
 	}
 	reviewed, err := time.Parse(dateLayout, vals["reviewed_on"])
 	if err != nil {
-		return 0, p.errf(0, "bad date reviewed_on %q: want YYYY-MM-DD", vals["reviewed_on"])
+		return 0, p.errf(0, ErrFrontMatter, "", "bad date reviewed_on %q: want YYYY-MM-DD", vals["reviewed_on"])
 	}
 	*s = Sheet{
 		Slug:        vals["slug"],
@@ -261,7 +286,7 @@ func (p *parser) sections(lines []string, start int, s *Sheet) error {
 		line := lines[i]
 		if !strings.HasPrefix(line, "## ") {
 			if len(spans) == 0 && strings.TrimSpace(line) != "" {
-				return p.errf(i+1, "text before the first section %q", "## "+headings[0])
+				return p.errf(i+1, ErrTextBefore, "", "text before the first section %q", "## "+headings[0])
 			}
 			continue
 		}
@@ -269,11 +294,11 @@ func (p *parser) sections(lines []string, start int, s *Sheet) error {
 		idx := headingIndex(h)
 		switch {
 		case idx < 0:
-			return p.errf(i+1, "unknown section %q", h)
+			return p.errf(i+1, ErrUnknownSection, h, "unknown section %q", h)
 		case idx < len(spans):
-			return p.errf(i+1, "section %q is repeated or out of order (expected %s)", h, p.expect(len(spans)))
+			return p.errf(i+1, ErrSectionOrder, h, "section %q is repeated or out of order (expected %s)", h, p.expect(len(spans)))
 		case idx > len(spans):
-			return p.errf(i+1, "section %q is out of order: missing section %q before it", h, headings[len(spans)])
+			return p.errf(i+1, ErrSectionOrder, h, "section %q is out of order: missing section %q before it", h, headings[len(spans)])
 		}
 		if n := len(spans); n > 0 {
 			spans[n-1].last = i
@@ -281,7 +306,7 @@ func (p *parser) sections(lines []string, start int, s *Sheet) error {
 		spans = append(spans, span{heading: i, first: i + 1, last: len(lines)})
 	}
 	if len(spans) < len(headings) {
-		return p.errf(0, "missing section %q", headings[len(spans)])
+		return p.errf(0, ErrMissingSection, headings[len(spans)], "missing section %q", headings[len(spans)])
 	}
 
 	type site struct {
@@ -301,14 +326,14 @@ func (p *parser) sections(lines []string, start int, s *Sheet) error {
 				id, text := m[1], strings.TrimSpace(m[2])
 				switch {
 				case k != last:
-					return p.errf(n, "footnote [^%s] is defined outside the last section %q", id, headings[last])
+					return p.errf(n, ErrFootnoteOutside, id, "footnote [^%s] is defined outside the last section %q", id, headings[last])
 				case !fnIDRe.MatchString(id):
-					return p.errf(n, "bad footnote id %q", id)
+					return p.errf(n, ErrFootnoteID, id, "bad footnote id %q", id)
 				case text == "":
-					return p.errf(n, "footnote [^%s] has no text", id)
+					return p.errf(n, ErrFootnoteEmpty, id, "footnote [^%s] has no text", id)
 				}
 				if prev, dup := defLine[id]; dup {
-					return p.errf(n, "footnote [^%s] defined twice (first on line %d)", id, prev)
+					return p.errf(n, ErrFootnoteDuplicate, id, "footnote [^%s] defined twice (first on line %d)", id, prev)
 				}
 				defLine[id] = n
 				defs = append(defs, site{id, n})
@@ -322,23 +347,23 @@ func (p *parser) sections(lines []string, start int, s *Sheet) error {
 		}
 		body := strings.TrimSpace(strings.Join(bodyLines, "\n"))
 		if body == "" {
-			return p.errf(sp.heading+1, "section %q is empty (write \"À vérifier\" if the rule is unknown)", headings[k])
+			return p.errf(sp.heading+1, ErrSectionEmpty, headings[k], "section %q is empty (write \"À vérifier\" if the rule is unknown)", headings[k])
 		}
 		s.Sections = append(s.Sections, Section{Heading: headings[k], Body: body})
 		s.Unconfirmed += strings.Count(body, UnconfirmedMarker)
 	}
 	for _, r := range refs {
 		if _, ok := s.Footnotes[r.id]; !ok {
-			return p.errf(r.line, "footnote [^%s] is referenced but not defined", r.id)
+			return p.errf(r.line, ErrFootnoteUndefined, r.id, "footnote [^%s] is referenced but not defined", r.id)
 		}
 	}
 	for _, d := range defs {
 		if !used[d.id] {
-			return p.errf(d.line, "footnote [^%s] is defined but never referenced", d.id)
+			return p.errf(d.line, ErrFootnoteUnused, d.id, "footnote [^%s] is defined but never referenced", d.id)
 		}
 	}
 	if len(s.Footnotes) == 0 {
-		return p.errf(0, "no source: at least one footnote [^n] is required")
+		return p.errf(0, ErrNoSource, "", "no source: at least one footnote [^n] is required")
 	}
 	return nil
 }

@@ -252,35 +252,35 @@ func TestParseRejects(t *testing.T) {
 		return strings.Replace(valid, old, new, 1)
 	}
 	tests := []struct {
-		name, data, want string
+		name, data, want, kind string
 	}{
-		{"empty file", "", "missing front matter"},
-		{"no front matter", valid[strings.Index(valid, "## "):], "missing front matter"},
-		{"unterminated front matter", "---\nslug: test\n", "unterminated front matter"},
-		{"missing key", replace("version: 2\n", ""), `missing front matter key "version"`},
-		{"missing reviewed_by", replace("reviewed_by: Relecteur\n", ""), `missing front matter key "reviewed_by"`},
-		{"unknown key", replace("title: Test\n", "title: Test\nauthor: X\n"), `unknown front matter key "author"`},
-		{"duplicate key", replace("title: Test\n", "title: Test\ntitle: Autre\n"), `duplicate front matter key "title"`},
-		{"empty value", replace("changes: Essai.", "changes:"), `empty value for front matter key "changes"`},
-		{"line without colon", replace("title: Test\n", "title Test\n"), `is not "key: value"`},
-		{"bad slug", replace("slug: test", "slug: Test_1"), "bad slug"},
-		{"bad version", replace("version: 2", "version: v2"), "bad version"},
-		{"zero version", replace("version: 2", "version: 0"), "bad version"},
-		{"bad applies_from", replace("applies_from: 2026-01-01", "applies_from: 2026-13-01"), "bad date applies_from"},
-		{"bad reviewed_on", replace("reviewed_on: 2026-11-20", "reviewed_on: 20/11/2026"), "bad date reviewed_on"},
-		{"text before sections", replace("---\n\n## Document", "---\nIntro\n## Document"), "text before the first section"},
-		{"unknown section", replace("## Transports", "## Divers"), `unknown section "Divers"`},
-		{"missing section", replace("## Transports\n", ""), `missing section "Transports" before it`},
-		{"missing last section", valid[:strings.Index(valid, "## Références")], `missing section "Références"`},
-		{"out of order", replace("## Travail", "## Santé\n\nx\n\n## Travail"), `section "Santé" is out of order: missing section "Travail"`},
-		{"repeated section", replace("## Références", "## Transports\n\nx\n\n## Références"), "repeated or out of order"},
-		{"empty section", replace("## Travail\n\nÀ vérifier.\n", "## Travail\n\n"), `section "Travail" is empty`},
-		{"footnote not defined", replace("À vérifier.", "Délai **1 mois**[^2]."), "footnote [^2] is referenced but not defined"},
-		{"footnote not used", replace("[^1]: Arrêté", "[^9]: Autre.\n[^1]: Arrêté"), "footnote [^9] is defined but never referenced"},
-		{"footnote defined twice", replace("[^1]: Arrêté", "[^1]: Autre.\n[^1]: Arrêté"), "footnote [^1] defined twice"},
-		{"footnote outside references", replace("À vérifier.", "[^1]: Ailleurs."), "defined outside the last section"},
-		{"footnote without text", replace("[^1]: Arrêté du 5 mai 2020.", "[^1]:"), "footnote [^1] has no text"},
-		{"no source at all", strings.NewReplacer("[^1]", "", ": Arrêté du 5 mai 2020.", "Arrêté.").Replace(valid), "no source"},
+		{"empty file", "", "missing front matter", ErrFrontMatter},
+		{"no front matter", valid[strings.Index(valid, "## "):], "missing front matter", ErrFrontMatter},
+		{"unterminated front matter", "---\nslug: test\n", "unterminated front matter", ErrFrontMatter},
+		{"missing key", replace("version: 2\n", ""), `missing front matter key "version"`, ErrFrontMatter},
+		{"missing reviewed_by", replace("reviewed_by: Relecteur\n", ""), `missing front matter key "reviewed_by"`, ErrFrontMatter},
+		{"unknown key", replace("title: Test\n", "title: Test\nauthor: X\n"), `unknown front matter key "author"`, ErrFrontMatter},
+		{"duplicate key", replace("title: Test\n", "title: Test\ntitle: Autre\n"), `duplicate front matter key "title"`, ErrFrontMatter},
+		{"empty value", replace("changes: Essai.", "changes:"), `empty value for front matter key "changes"`, ErrFrontMatter},
+		{"line without colon", replace("title: Test\n", "title Test\n"), `is not "key: value"`, ErrFrontMatter},
+		{"bad slug", replace("slug: test", "slug: Test_1"), "bad slug", ErrFrontMatter},
+		{"bad version", replace("version: 2", "version: v2"), "bad version", ErrFrontMatter},
+		{"zero version", replace("version: 2", "version: 0"), "bad version", ErrFrontMatter},
+		{"bad applies_from", replace("applies_from: 2026-01-01", "applies_from: 2026-13-01"), "bad date applies_from", ErrFrontMatter},
+		{"bad reviewed_on", replace("reviewed_on: 2026-11-20", "reviewed_on: 20/11/2026"), "bad date reviewed_on", ErrFrontMatter},
+		{"text before sections", replace("---\n\n## Document", "---\nIntro\n## Document"), "text before the first section", ErrTextBefore},
+		{"unknown section", replace("## Transports", "## Divers"), `unknown section "Divers"`, ErrUnknownSection},
+		{"missing section", replace("## Transports\n", ""), `missing section "Transports" before it`, ErrSectionOrder},
+		{"missing last section", valid[:strings.Index(valid, "## Références")], `missing section "Références"`, ErrMissingSection},
+		{"out of order", replace("## Travail", "## Santé\n\nx\n\n## Travail"), `section "Santé" is out of order: missing section "Travail"`, ErrSectionOrder},
+		{"repeated section", replace("## Références", "## Transports\n\nx\n\n## Références"), "repeated or out of order", ErrSectionOrder},
+		{"empty section", replace("## Travail\n\nÀ vérifier.\n", "## Travail\n\n"), `section "Travail" is empty`, ErrSectionEmpty},
+		{"footnote not defined", replace("À vérifier.", "Délai **1 mois**[^2]."), "footnote [^2] is referenced but not defined", ErrFootnoteUndefined},
+		{"footnote not used", replace("[^1]: Arrêté", "[^9]: Autre.\n[^1]: Arrêté"), "footnote [^9] is defined but never referenced", ErrFootnoteUnused},
+		{"footnote defined twice", replace("[^1]: Arrêté", "[^1]: Autre.\n[^1]: Arrêté"), "footnote [^1] defined twice", ErrFootnoteDuplicate},
+		{"footnote outside references", replace("À vérifier.", "[^1]: Ailleurs."), "defined outside the last section", ErrFootnoteOutside},
+		{"footnote without text", replace("[^1]: Arrêté du 5 mai 2020.", "[^1]:"), "footnote [^1] has no text", ErrFootnoteEmpty},
+		{"no source at all", strings.NewReplacer("[^1]", "", ": Arrêté du 5 mai 2020.", "Arrêté.").Replace(valid), "no source", ErrNoSource},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -290,7 +290,10 @@ func TestParseRejects(t *testing.T) {
 			}
 			var pe *ParseError
 			if !errors.As(err, &pe) || pe.Name != "bad.md" {
-				t.Errorf("error %v is not a *ParseError naming the file", err)
+				t.Fatalf("error %v is not a *ParseError naming the file", err)
+			}
+			if pe.Kind != tc.kind {
+				t.Errorf("error %q has kind %q, want %q", err, pe.Kind, tc.kind)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not contain %q", err, tc.want)

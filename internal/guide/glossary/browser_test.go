@@ -1,0 +1,239 @@
+package glossary_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"parcours/internal/platform/db"
+	"parcours/internal/platform/testkit"
+)
+
+// offline cuts the tab's network through DevTools
+// (Network.emulateNetworkConditions, offline), which also cuts the service
+// worker's own requests and makes navigator.onLine false.
+func offline(t *testing.T, c *testkit.Chrome, off bool) {
+	t.Helper()
+	type conditions struct {
+		Offline            bool    `json:"offline"`
+		Latency            float64 `json:"latency"`
+		DownloadThroughput float64 `json:"downloadThroughput"`
+		UploadThroughput   float64 `json:"uploadThroughput"`
+	}
+	ctx, cancel := context.WithTimeout(c.Context(), 10*time.Second)
+	defer cancel()
+	emulate := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, cdp.Command[conditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"},
+			conditions{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+			return err
+		}
+		// The same for the service worker's own requests.
+		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: &off,
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
+		})
+		return err
+	})
+	if err := chromedp.Do(ctx, emulate); err != nil {
+		t.Fatalf("emulate offline=%v: %v", off, err)
+	}
+	// And in the service worker's own target, as DevTools' "Offline" does.
+	targets, err := chromedp.Targets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ti := range targets {
+		if ti.Type != "service_worker" {
+			continue
+		}
+		sctx, scancel := chromedp.NewContext(c.Context(), chromedp.WithTargetID(ti.TargetID))
+		err := chromedp.Do(sctx, emulate)
+		if err != nil {
+			scancel()
+			t.Fatalf("emulate offline=%v in the service worker: %v", off, err)
+		}
+		t.Cleanup(scancel)
+	}
+}
+
+// waitFor polls a JavaScript condition until it is true.
+func waitFor(t *testing.T, c *testkit.Chrome, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ok bool
+		c.Eval(t, expr, &ok)
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s (%s)", what, expr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A person on a phone opens a word, saves it, loses the network, and
+// still reads it, with the date it was saved; the saved pages' page lists
+// it offline; staff pages never enter the caches.
+func TestBrowserOffline(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		w, _ := world(t, e)
+		c := w.Chrome()
+		c.Viewport(t, 360, 800)
+		const page = "/ar/guide/glossary/prefecture"
+		if st := c.Open(t, page); st != 200 {
+			t.Fatalf("open: %d", st)
+		}
+		waitFor(t, c, "the service worker", `navigator.serviceWorker.ready.then(r => !!r.active)`)
+		c.Open(t, page) // now under the worker's control
+		waitFor(t, c, "control", `!!navigator.serviceWorker.controller`)
+		c.Open(t, "/ar/guide/checklists/ame") // visited, not saved
+		c.Open(t, "/fr/login")                 // not a guide page
+		c.Open(t, page)
+		c.WaitVisible(t, "[data-save]")
+		before := c.Text(t, "[data-save]")
+		c.Click(t, "[data-save]")
+		c.WaitVisible(t, "[data-saved-note]")
+		if after := c.Text(t, "[data-save]"); after == before {
+			t.Errorf("the save button still says %q", after)
+		}
+		var today string
+		c.Eval(t, `new Date().toLocaleDateString("ar-u-nu-latn", {day: "numeric", month: "long", year: "numeric"})`, &today)
+		note := c.Text(t, "[data-saved-note]")
+		if !strings.Contains(note, today) {
+			t.Fatalf("saved note %q lacks the date %q", note, today)
+		}
+		c.Screenshot(t, "glossary-saved-ar", 360, 800)
+
+		offline(t, c, true)
+		if st := c.Open(t, page); st != 200 {
+			t.Fatalf("offline reload: %d", st)
+		}
+		var onLine bool
+		c.Eval(t, `navigator.onLine`, &onLine)
+		if onLine {
+			t.Error("navigator.onLine is still true")
+		}
+		if h := c.Text(t, "h1 .fr"); h != "préfecture" {
+			t.Fatalf("offline page shows %q", h)
+		}
+		c.WaitVisible(t, "[data-saved-note]")
+		if n := c.Text(t, "[data-saved-note]"); !strings.Contains(n, today) {
+			t.Fatalf("offline, the note says %q", n)
+		}
+		if c.Attr(t, "html", "dir") != "rtl" {
+			t.Error("offline copy lost its direction")
+		}
+		c.Screenshot(t, "glossary-offline-ar", 360, 800)
+		// The list of saved pages, offline.
+		if st := c.Open(t, "/ar/guide/saved"); st != 200 {
+			t.Fatalf("saved pages offline: %d", st)
+		}
+		c.WaitVisible(t, `.savedlist a[href="`+page+`"]`)
+		if item := c.Text(t, ".savedlist li"); !strings.Contains(item, today) || !strings.Contains(item, "préfecture") {
+			t.Errorf("saved list item %q", item)
+		}
+		// A visited page is there too, saying it is a copy.
+		c.Open(t, "/ar/guide/checklists/ame")
+		c.WaitVisible(t, "[data-saved-note]")
+		// A page never opened: the worker's request fails too, and the
+		// saved pages' page stands in.
+		c.Open(t, "/ar/guide/glossary/ofpra")
+		if got := c.Path(t); got != "/ar/guide/glossary/ofpra" || !c.Has(t, "[data-saved-list]") {
+			t.Errorf("never-opened page offline: at %s, saved list shown: %v", got, c.Has(t, "[data-saved-list]"))
+		}
+		offline(t, c, false)
+
+		// Nothing but public guide pages and files in the caches.
+		var keys []string
+		c.Eval(t, `caches.keys().then(ns => Promise.all(ns.map(n => caches.open(n).then(c => c.keys()).then(ks => ks.map(k => n + " " + new URL(k.url).pathname))))).then(a => a.flat())`, &keys)
+		if len(keys) == 0 {
+			t.Fatal("nothing cached")
+		}
+		for _, k := range keys {
+			if strings.Contains(k, "/login") || strings.Contains(k, "/admin") || strings.Contains(k, "/staff") || strings.Contains(k, "/account") {
+				t.Errorf("cached: %s", k)
+			}
+		}
+		// Removing the favourite.
+		c.Open(t, page)
+		c.WaitVisible(t, `[data-save][data-saved="1"]`)
+		c.Click(t, "[data-save]")
+		waitFor(t, c, "removal", `caches.open("parcours-saved").then(c => c.keys()).then(k => k.length === 0)`)
+	})
+}
+
+// axe-core finds nothing on the glossary, a word and a checklist, in
+// French, Arabic, Tigrinya and Bengali; screenshots for review.
+func TestBrowserAxe(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		w, _ := world(t, e)
+		c := w.Chrome()
+		pages := []string{"/guide/glossary", "/guide/glossary/prefecture", "/guide/checklists/ame", "/guide/glossary?q=carte",
+			"/guide/checklists", "/guide/glossary/themes/health", "/guide/saved"}
+		for _, lang := range []string{"fr", "ar", "ti", "bn"} {
+			for _, p := range pages {
+				if st := c.Open(t, "/"+lang+p); st != 200 {
+					t.Fatalf("%s%s: %d", lang, p, st)
+				}
+				c.CheckAxe(t, lang)
+				if e == db.SQLite && (lang == "fr" || lang == "ar") {
+					name := "glossary-" + lang + strings.NewReplacer("/guide/", "-", "/", "-", "?q=", "-q-").Replace(p)
+					c.Screenshot(t, name, 360, 800)
+					c.Screenshot(t, name, 1366, 768)
+				}
+			}
+		}
+		for _, p := range []string{"/guide/checklists/ame/print", "/guide/glossary/themes/papers/print", "/guide/screen", "/guide/screen/bilingual"} {
+			for _, lang := range []string{"fr", "ar"} {
+				c.Open(t, "/"+lang+p+map[bool]string{true: "?i=3", false: ""}[strings.Contains(p, "screen")])
+				c.CheckAxe(t, lang)
+				if e == db.SQLite {
+					name := "glossary-" + lang + strings.NewReplacer("/guide/", "-", "/", "-").Replace(p)
+					c.Screenshot(t, name, 360, 800)
+					c.Screenshot(t, name, 1366, 768)
+				}
+			}
+		}
+	})
+}
+
+// The screen changes slide by itself, at the pace asked, without input.
+func TestBrowserScreenRotates(t *testing.T) {
+	w, _ := world(t, db.SQLite)
+	c := w.Chrome()
+	c.Open(t, "/fr/guide/screen?pace=5&i=0")
+	first := c.Text(t, "[data-slide]:not([hidden]) h2")
+	if c.Has(t, "[data-screen-next]:not([hidden])") {
+		t.Error("the next link is shown although the screen rotates by itself")
+	}
+	time.Sleep(5600 * time.Millisecond)
+	var cur string
+	c.Eval(t, `document.querySelector("[data-screen]").getAttribute("data-current")`, &cur)
+	second := c.Text(t, "[data-slide]:not([hidden]) h2")
+	if cur != "1" || second == first {
+		t.Fatalf("after one pace: current %s, %q then %q", cur, first, second)
+	}
+	var visible int
+	c.Eval(t, `document.querySelectorAll("[data-slide]:not([hidden])").length`, &visible)
+	if visible != 1 {
+		t.Fatalf("%d slides visible", visible)
+	}
+	// Without JavaScript one slide shows, and the link to the next one.
+	c2 := w.Chrome()
+	c2.DisableJS(t)
+	c2.Open(t, "/fr/guide/screen?i=4")
+	c2.WaitVisible(t, "[data-screen-next]")
+	if got := c2.Text(t, "[data-slide]:not([hidden]) h2"); got == "" {
+		t.Fatal("no slide without JavaScript")
+	}
+}

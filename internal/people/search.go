@@ -1,0 +1,257 @@
+package people
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"parcours/internal/platform/apperr"
+	"parcours/internal/platform/auth"
+	"parcours/internal/platform/web"
+)
+
+// Query is a search of files: a name in any spelling or script, a date or
+// year of birth, a phone number; every part given must match.
+type Query struct {
+	Name  string
+	Birth string // "2026-11-25", "25/11/1990" or "1990"
+	Phone string
+	// Prefix matches the last word of the name as a beginning (type-ahead).
+	Prefix bool
+	Limit  int
+}
+
+// maxQueryKeys bounds the words of a search.
+const maxQueryKeys = 4
+
+// highKey is above every key (keys are valid UTF-8).
+const highKey = "\U0010FFFF"
+
+// ParseBirth reads a date or a year of birth.
+func ParseBirth(s string) (date *time.Time, year int, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, 0, true
+	}
+	if len(s) == 4 {
+		y, err := strconv.Atoi(s)
+		if err != nil || y < 1900 || y > 2100 {
+			return nil, 0, false
+		}
+		return nil, y, true
+	}
+	t, ok := web.ParseDate(s)
+	if !ok {
+		return nil, 0, false
+	}
+	return &t, t.Year(), true
+}
+
+// Search finds the files the user may open. An empty query returns nothing.
+func (s *Service) Search(ctx context.Context, p *auth.Principal, q Query) ([]Person, error) {
+	if p == nil || !p.Can(auth.PermPersonRead) {
+		return nil, apperr.ErrForbidden
+	}
+	keys := QueryKeys(q.Name)
+	if len(keys) > maxQueryKeys {
+		keys = keys[:maxQueryKeys]
+	}
+	date, year, ok := ParseBirth(q.Birth)
+	if !ok {
+		return nil, apperr.Validation(map[string]string{"birth": "common.form.date_invalid"})
+	}
+	phone := ""
+	if strings.TrimSpace(q.Phone) != "" {
+		var ok bool
+		if phone, ok = ParsePhone(q.Phone); !ok {
+			return nil, apperr.Validation(map[string]string{"phone": "people.error.phone_invalid"})
+		}
+	}
+	if len(keys) == 0 && year == 0 && phone == "" {
+		return nil, nil
+	}
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 30
+	}
+	var out []Person
+	sel := s.DB.R.NewSelect().Model(&out).Where("p.org_id = ? AND p.merged_into = '' AND p.anonymised_at IS NULL", p.OrgID)
+	for i, k := range keys {
+		sub := s.DB.R.NewSelect().Table("person_name_keys").Column("person_id").Where("org_id = ?", p.OrgID)
+		if q.Prefix && i == len(keys)-1 {
+			sub = sub.Where("name_key >= ? AND name_key < ?", k, k+highKey)
+		} else {
+			sub = sub.Where("name_key = ?", k)
+		}
+		sel = sel.Where("p.id IN (?)", sub)
+	}
+	switch {
+	case date != nil:
+		sel = sel.Where("(p.birth_date = ? OR (p.birth_date IS NULL AND p.birth_year BETWEEN ? AND ?))", *date, year-2, year+2)
+	case year != 0:
+		sel = sel.Where("p.birth_year BETWEEN ? AND ?", year-1, year+1)
+	}
+	if phone != "" {
+		sel = sel.Where("p.phone = ?", phone)
+	}
+	sel = s.scope(sel, p)
+	err := sel.Order("p.sort_name", "p.id").Limit(int64(q.Limit)).Scan(ctx)
+	return out, err
+}
+
+// scope restricts a query on "persons AS p" to the files the user may open.
+func (s *Service) scope(q *bun.SelectQuery, p *auth.Principal) *bun.SelectQuery {
+	sc := p.ScopeOf(auth.PermPersonRead)
+	if sc.All {
+		return q
+	}
+	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+		if len(sc.Sites) > 0 {
+			q = q.WhereOr("p.site_id IN (?)", bun.List(sc.Sites))
+			q = q.WhereOr("p.id IN (SELECT person_id FROM person_shares WHERE org_id = ? AND kind = 'site' AND site_id IN (?) AND ended_at IS NULL AND ends_on >= ?)",
+				p.OrgID, bun.List(sc.Sites), s.today())
+		}
+		q = q.WhereOr("p.referent_id = ?", p.UserID)
+		q = q.WhereOr("p.id IN (SELECT person_id FROM person_team WHERE org_id = ? AND user_id = ?)", p.OrgID, p.UserID)
+		return q
+	})
+}
+
+// Candidate is a possible duplicate of a new file.
+type Candidate struct {
+	// Person is the file, when the user may open it; otherwise only the
+	// site and the year of birth are told (Hidden).
+	Person    *Person
+	Hidden    bool
+	SiteID    string
+	BirthYear int
+	// Reason is why it matched: "name_birth", "name" or "phone"; its label
+	// is "people.duplicates.reason.<reason>".
+	Reason string
+}
+
+// maxCandidates bounds the duplicates shown.
+const maxCandidates = 10
+
+// Duplicates finds the files of the centre that may be the same person as
+// in: the same names in any spelling (given and family names, in either
+// order) with a compatible birth, or the same phone. Files the user may not
+// open are returned Hidden. except excludes one file (itself, on update).
+func (s *Service) Duplicates(ctx context.Context, p *auth.Principal, in Input, except string) ([]Candidate, error) {
+	given := unionKeys(in.GivenName, in.GivenLatin)
+	family := unionKeys(in.FamilyName, in.FamilyLatin)
+	var ids []string
+	if len(given) > 0 || len(family) > 0 {
+		all := append(slices.Clone(given), family...)
+		q := s.DB.R.NewSelect().Table("person_name_keys").Column("person_id").
+			Where("org_id = ? AND name_key IN (?)", p.OrgID, bun.List(all)).Group("person_id")
+		if len(given) > 0 {
+			q = q.Having("MAX(CASE WHEN name_key IN (?) THEN 1 ELSE 0 END) = 1", bun.List(given))
+		}
+		if len(family) > 0 {
+			q = q.Having("MAX(CASE WHEN name_key IN (?) THEN 1 ELSE 0 END) = 1", bun.List(family))
+		}
+		if err := q.Limit(200).Scan(ctx, &ids); err != nil {
+			return nil, err
+		}
+	}
+	var found []Person
+	if len(ids) > 0 || in.Phone != "" {
+		q := s.DB.R.NewSelect().Model(&found).Where("org_id = ? AND merged_into = '' AND anonymised_at IS NULL", p.OrgID).
+			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				if len(ids) > 0 {
+					q = q.WhereOr("id IN (?)", bun.List(ids))
+				}
+				if in.Phone != "" {
+					q = q.WhereOr("phone = ?", in.Phone)
+				}
+				return q
+			})
+		if except != "" {
+			q = q.Where("id <> ?", except)
+		}
+		if err := q.Order("sort_name").Limit(200).Scan(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var out []Candidate
+	for i := range found {
+		per := &found[i]
+		reason := matchReason(per, in, slices.Contains(ids, per.ID))
+		if reason == "" {
+			continue
+		}
+		c := Candidate{Reason: reason, SiteID: per.SiteID, BirthYear: per.BirthYear}
+		a, err := s.AccessTo(ctx, s.DB.R, p, per)
+		if err != nil {
+			return nil, err
+		}
+		if a.Read {
+			a.mask(per)
+			c.Person = per
+		} else {
+			c.Hidden = true
+		}
+		out = append(out, c)
+	}
+	slices.SortStableFunc(out, func(a, b Candidate) int { return reasonRank(a.Reason) - reasonRank(b.Reason) })
+	if len(out) > maxCandidates {
+		out = out[:maxCandidates]
+	}
+	return out, nil
+}
+
+func reasonRank(r string) int {
+	switch r {
+	case "name_birth":
+		return 0
+	case "phone":
+		return 1
+	}
+	return 2
+}
+
+// matchReason tells why a found file may be the same person, or "" when
+// the birth dates say it is not.
+func matchReason(per *Person, in Input, names bool) string {
+	if in.Phone != "" && per.Phone == in.Phone {
+		return "phone"
+	}
+	if !names {
+		return ""
+	}
+	switch {
+	case in.BirthDate != nil && per.BirthDate != nil:
+		if in.BirthDate.Equal(*per.BirthDate) {
+			return "name_birth"
+		}
+		// Day and month swapped is a common typing slip.
+		if in.BirthDate.Year() == per.BirthDate.Year() && int(in.BirthDate.Month()) == per.BirthDate.Day() &&
+			in.BirthDate.Day() == int(per.BirthDate.Month()) {
+			return "name_birth"
+		}
+		return ""
+	case in.BirthYear != 0 && per.BirthYear != 0:
+		d := in.BirthYear - per.BirthYear
+		if d >= -2 && d <= 2 {
+			return "name_birth"
+		}
+		return ""
+	}
+	return "name"
+}
+
+func unionKeys(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		for _, k := range NameKeys(n) {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
