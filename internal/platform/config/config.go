@@ -34,6 +34,9 @@ type Config struct {
 
 	SecretKeyHex string // 64 hex chars; else read or created in DataDir/secret.key
 
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+
 	LogLevel  string
 	LogFormat string // json or text
 
@@ -151,6 +154,7 @@ func Bind(fs *flag.FlagSet, env Env) (*Config, func() error) {
 	duration(&c.AuditRetention, "PARCOURS_AUDIT_RETENTION")
 	duration(&c.PeopleRetention, "PARCOURS_PEOPLE_RETENTION")
 	str(&c.SecretKeyHex, "PARCOURS_SECRET_KEY")
+	str(&c.MetricsToken, "PARCOURS_METRICS_TOKEN")
 	str(&c.LogLevel, "PARCOURS_LOG_LEVEL")
 	str(&c.LogFormat, "PARCOURS_LOG_FORMAT")
 	str(&c.SMTP.Host, "PARCOURS_SMTP_HOST")
