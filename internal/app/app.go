@@ -289,7 +289,7 @@ func (a *App) routes(secret []byte) error {
 	}))
 	a.Metrics = prometheus.NewRegistry()
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	rt.Root("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	rt.Root("GET /metrics", web.BearerToken(a.Cfg.MetricsToken, promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})))
 	m := web.NewMetrics(a.Metrics)
 	var h http.Handler = rt
 	h = k.CrossOrigin(h)
