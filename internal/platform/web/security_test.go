@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"html"
 	"io"
@@ -13,7 +10,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -244,7 +240,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 			{"Origin", "https://sub.parcours.test", "Sec-Fetch-Site", "same-site"}, // a sibling site
 		}
 		for _, h := range attacks {
-			before := snapshot(t, s.DB)
+			before := testkit.Snapshot(t, s.DB)
 			anon := s.Browser()
 			r := request(t, base, anon.Client, "POST", "/fr/login", login, h...)
 			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, msg) {
@@ -265,7 +261,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 					t.Errorf("cross-origin %s %v: %d %q", p.path, h, r.Status, r.Location)
 				}
 			}
-			sameState(t, before, snapshot(t, s.DB), fmt.Sprintf("cross-origin posts %v", h))
+			testkit.SameState(t, before, testkit.Snapshot(t, s.DB), fmt.Sprintf("cross-origin posts %v", h))
 			if r := admin.Get("/fr/staff"); r.Status != 200 {
 				t.Fatalf("the administrator was signed out by a cross-origin post: %d", r.Status)
 			}
@@ -300,12 +296,12 @@ func TestBodyLimit(t *testing.T) {
 		if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, msg) {
 			t.Errorf("sign-in over 1 MiB: %d", r.Status)
 		}
-		before := snapshot(t, s.DB)
+		before := testkit.Snapshot(t, s.DB)
 		r = request(t, base, admin.Client, "POST", "/fr/admin/sites", "kind=psa&name=Grand&address="+pad(web.DefaultMaxBody), s.sameOrigin()...)
 		if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, msg) {
 			t.Errorf("staff form over 1 MiB: %d", r.Status)
 		}
-		sameState(t, before, snapshot(t, s.DB), "a body over the limit")
+		testkit.SameState(t, before, testkit.Snapshot(t, s.DB), "a body over the limit")
 		// Just under the limit, the form is read (and refused for its content).
 		r = request(t, base, s.Browser().Client, "POST", "/fr/login", "email=a%40b.c&password="+pad(web.DefaultMaxBody-100), s.sameOrigin()...)
 		if r.Status != http.StatusUnauthorized {
@@ -363,79 +359,6 @@ func TestInternalErrorPage(t *testing.T) {
 			t.Errorf("readyz with a closed database: %d %q", r.Status, r.Body)
 		}
 	})
-}
-
-// snapshot fingerprints every table, sessions without last_seen_at.
-func snapshot(t *testing.T, d *db.DB) map[string]string {
-	t.Helper()
-	ctx := context.Background()
-	var tables []string
-	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-	if d.Engine == db.Postgres {
-		q = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-	}
-	if err := d.R.NewRaw(q).Scan(ctx, &tables); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, tb := range tables {
-		rows, err := d.R.QueryContext(ctx, "SELECT * FROM "+tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[tb] = fingerprint(t, rows, tb)
-	}
-	return out
-}
-
-func fingerprint(t *testing.T, rows *sql.Rows, table string) string {
-	t.Helper()
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var sb strings.Builder
-		for i, c := range cols {
-			if table == "sessions" && c == "last_seen_at" {
-				continue
-			}
-			v := vals[i]
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			if tm, ok := v.(time.Time); ok {
-				v = tm.UTC().Format(time.RFC3339Nano)
-			}
-			fmt.Fprintf(&sb, "%s=%v;", c, v)
-		}
-		lines = append(lines, sb.String())
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(lines)
-	h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	return fmt.Sprintf("%d rows %s", len(lines), hex.EncodeToString(h[:8]))
-}
-
-func sameState(t *testing.T, before, after map[string]string, what string) {
-	t.Helper()
-	for tb, v := range after {
-		if before[tb] != v {
-			t.Errorf("%s changed table %s: %s -> %s", what, tb, before[tb], v)
-		}
-	}
 }
 
 var (
@@ -629,7 +552,7 @@ func TestCrawlGetPages(t *testing.T) {
 		half.Post("/fr/login", url.Values{"email": {"nouvelle@example.org"}, "password": {"x"}})
 		half.Post("/fr/login", url.Values{"email": {s.worker.Email}, "password": {testkit.Password}})
 
-		before := snapshot(t, s.DB)
+		before := testkit.Snapshot(t, s.DB)
 		seq := maxSeq(t, s.DB)
 		c := newCrawler(t, s, admin)
 		c.crawl("/fr/staff", "/fr/admin/sites?archived=1&kind=gymnase&q=hiver", "/fr/admin/users?disabled=1", "/fr/admin/users?disabled=1&role=admin&site="+s.site.ID+"&q=a",
@@ -657,7 +580,7 @@ func TestCrawlGetPages(t *testing.T) {
 		anon.crawl("/", "/fr/", "/fr/login", "/fr/password/forgot", "/fr/admin/users", "/fr/admin/users/"+s.worker.ID, "/fr/account")
 		hc := newCrawler(t, s, half)
 		hc.crawl("/fr/login/totp", "/fr/login/totp/setup", "/fr/staff")
-		after := snapshot(t, s.DB)
+		after := testkit.Snapshot(t, s.DB)
 
 		if len(c.pages) < 20 {
 			t.Errorf("the crawl reached only %d pages: %v", len(c.pages), c.pages)
@@ -668,7 +591,7 @@ func TestCrawlGetPages(t *testing.T) {
 				t.Errorf("the crawl missed %s", must)
 			}
 		}
-		sameState(t, withoutAudit(before), withoutAudit(after), "GET requests")
+		testkit.SameState(t, withoutAudit(before), withoutAudit(after), "GET requests")
 		for _, a := range auditAfter(t, s.DB, seq) {
 			if !isRead(a) {
 				t.Errorf("a GET request wrote the audit entry %q", a)
