@@ -276,10 +276,13 @@ func inProcessEngine(ctx context.Context, o options, engine, helloBase string, l
 				return nil, err
 			}
 			rounds[name] = append(rounds[name], r)
-			if !o.markdown {
-				fmt.Printf("round %d/%d  ", round, o.rounds)
-				printResult(os.Stdout, r)
+			// With -markdown the rows come at the end; the rounds go to stderr.
+			w := io.Writer(os.Stdout)
+			if o.markdown {
+				w = os.Stderr
 			}
+			fmt.Fprintf(w, "round %d/%d  ", round, o.rounds)
+			printResult(w, r)
 		}
 	}
 	var out []result

@@ -22,6 +22,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"parcours/internal/admin"
+	"parcours/internal/domicile"
 	"parcours/internal/guide"
 	"parcours/internal/guide/glossary"
 	"parcours/internal/org"
@@ -44,25 +45,26 @@ import (
 
 // App is the assembled server.
 type App struct {
-	Cfg     config.Config
-	Log     *slog.Logger
-	Clock   clock.Clock
-	DB      *db.DB
-	Catalog *i18n.Catalog
-	Kit     *web.Kit
-	Router  *web.Router
-	Handler http.Handler
-	Audit   *audit.Log
-	Outbox  *notify.Outbox
-	Auth    *auth.Service
-	AuthWeb *auth.HTTP
-	Org     *org.Service
-	People  *people.Service
-	Pathway *pathway.Service
-	Guide   *guide.Store
-	Rights  *rights.Service
-	Jobs    *jobs.Client
-	Metrics *prometheus.Registry
+	Cfg      config.Config
+	Log      *slog.Logger
+	Clock    clock.Clock
+	DB       *db.DB
+	Catalog  *i18n.Catalog
+	Kit      *web.Kit
+	Router   *web.Router
+	Handler  http.Handler
+	Audit    *audit.Log
+	Outbox   *notify.Outbox
+	Auth     *auth.Service
+	AuthWeb  *auth.HTTP
+	Org      *org.Service
+	People   *people.Service
+	Pathway  *pathway.Service
+	Domicile *domicile.Service
+	Guide    *guide.Store
+	Rights   *rights.Service
+	Jobs     *jobs.Client
+	Metrics  *prometheus.Registry
 
 	ready atomic.Bool
 }
@@ -86,7 +88,7 @@ type Options struct {
 // Migrations lists every module's migrations; db.Migrate sorts them by id.
 func Migrations() []db.Migration {
 	var ms []db.Migration
-	for _, m := range [][]db.Migration{org.Migrations(), guide.Migrations(), glossary.Migrations(), auth.Migrations(), audit.Migrations(), notify.Migrations(), rights.Migrations(), people.Migrations(), pathway.Migrations()} {
+	for _, m := range [][]db.Migration{org.Migrations(), guide.Migrations(), glossary.Migrations(), auth.Migrations(), audit.Migrations(), notify.Migrations(), rights.Migrations(), people.Migrations(), pathway.Migrations(), domicile.Migrations()} {
 		ms = append(ms, m...)
 	}
 	return ms
@@ -181,6 +183,9 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	a.Pathway = &pathway.Service{DB: a.DB, Audit: a.Audit, Clock: a.Clock, People: a.People, Outbox: a.Outbox, Catalog: cat,
 		Directory: pathway.GuideDirectory{Guide: a.Guide}, BaseURL: cfg.BaseURL}
 	a.People.Hooks = append(a.People.Hooks, a.Pathway)
+	a.Domicile = &domicile.Service{DB: a.DB, Audit: a.Audit, Clock: a.Clock, People: a.People, Outbox: a.Outbox, Catalog: cat,
+		BaseURL: cfg.BaseURL}
+	a.People.Hooks = append(a.People.Hooks, a.Domicile)
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &notify.Worker{O: a.Outbox})
@@ -190,17 +195,22 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	river.AddWorker(workers, &people.NightlyWorker{S: a.People, Log: a.Log})
 	river.AddWorker(workers, &pathway.RenewalWorker{S: a.Pathway})
 	river.AddWorker(workers, &pathway.DailyWorker{S: a.Pathway, Log: a.Log})
+	river.AddWorker(workers, &domicile.MailSMSWorker{S: a.Domicile})
+	river.AddWorker(workers, &domicile.RemindersWorker{S: a.Domicile, Log: a.Log})
+	river.AddWorker(workers, &domicile.NightlyWorker{S: a.Domicile, Log: a.Log})
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nil }, &river.PeriodicJobOpts{ID: "sweep", RunOnStart: true})}
 	periodic = append(periodic, rights.ReminderJob())
 	periodic = append(periodic, people.NightlyJob(), pathway.DailyJob())
 	periodic = append(periodic, guide.FreshnessJob())
+	periodic = append(periodic, domicile.RemindersJob(), domicile.NightlyJob())
 	a.Jobs, err = jobs.New(a.DB, workers, jobs.Options{Work: o.Work, Poll: o.JobPoll, Periodic: periodic, Log: a.Log})
 	if err != nil {
 		return nil, err
 	}
 	a.Outbox.Jobs = a.Jobs
 	a.Pathway.Jobs = a.Jobs
+	a.Domicile.Jobs = a.Jobs
 
 	if err := a.routes(secret); err != nil {
 		return nil, err
@@ -221,6 +231,8 @@ func (a *App) routes(secret []byte) error {
 		{Key: "common.nav.home", Path: "/staff", Shortcut: "h", Perm: auth.PermStaff},
 		{Key: "people.nav.people", Path: "/people", Shortcut: "p", Perm: auth.PermPersonRead},
 		{Key: "pathway.nav.worklists", Path: "/worklists", Shortcut: "w", Perm: auth.PermPersonRead},
+		{Key: "domicile.nav.desk", Path: "/domiciliation/mail", Shortcut: "m", Perm: auth.PermDomicileMail},
+		{Key: "domicile.nav.home", Path: "/domiciliation", Shortcut: "n", Perm: auth.PermDomicileMail},
 		{Key: "pathway.nav.inbox", Path: "/partner/referrals", Shortcut: "i", Perm: auth.PermReferralInbox},
 		{Key: "pathway.nav.stats", Path: "/pathway/stats", Shortcut: "b", Perm: auth.PermPathwayStats},
 		{Key: "common.nav.sites", Path: "/admin/sites", Shortcut: "s", Perm: auth.PermSitesView},
@@ -245,15 +257,20 @@ func (a *App) routes(secret []byte) error {
 	peopleWeb := &people.HTTP{S: a.People, K: k, Auth: a.AuthWeb}
 	pathwayWeb := &pathway.HTTP{S: a.Pathway, K: k, Auth: a.AuthWeb, People: peopleWeb}
 	peopleWeb.Panels = append(peopleWeb.Panels, pathwayWeb)
+	domicileWeb := &domicile.HTTP{S: a.Domicile, K: k, Auth: a.AuthWeb}
+	peopleWeb.Panels = append(peopleWeb.Panels, domicileWeb)
+	// The guide serves the glossary's printed sheets and screen their services.
+	guideWeb := &guide.HTTP{S: a.Guide, K: k, Auth: a.AuthWeb, BaseURL: a.Cfg.BaseURL}
 	modules := []interface{ Register(*web.Router) error }{
 		&public.HTTP{K: k},
-		&guide.HTTP{S: a.Guide, K: k, Auth: a.AuthWeb, BaseURL: a.Cfg.BaseURL},
+		guideWeb,
 		a.AuthWeb,
 		&org.HTTP{S: a.Org, K: k, Auth: a.AuthWeb},
 		&admin.HTTP{K: k, Auth: a.AuthWeb, Audit: a.Audit, Outbox: a.Outbox},
-		&glossary.HTTP{S: gloss, K: k, Auth: a.AuthWeb, BaseURL: a.Cfg.BaseURL, Static: staticfiles.Static},
+		&glossary.HTTP{S: gloss, K: k, Auth: a.AuthWeb, BaseURL: a.Cfg.BaseURL, Static: staticfiles.Static, Services: guideWeb},
 		&rights.HTTP{S: a.Rights, K: k, Auth: a.AuthWeb},
 		peopleWeb, pathwayWeb,
+		domicileWeb,
 	}
 	for _, m := range modules {
 		if err := m.Register(rt); err != nil {

@@ -2,9 +2,6 @@ package app_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -14,10 +11,8 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -180,6 +175,8 @@ func azRows() []azRow {
 		{pattern: "POST /api/rights/simulate", path: fixed("/api/rights/simulate"), form: rightsSimForm, want: 422},
 		{pattern: "GET /api/rights/statuses", path: fixed("/api/rights/statuses"), want: 200},
 		{pattern: "GET /api/rights/rights", path: fixed("/api/rights/rights"), want: 200},
+		{pattern: "/rights", verb: "POST", staff: everyone, path: fixed("/fr/rights"), want: 404},
+		{pattern: "/rights/", verb: "GET", staff: everyone, path: fixed("/fr/rights/made-up"), want: 404},
 		// Glossary (internal/guide/glossary): public pages, sheets, screen,
 		// offline, audio; staff audio pages for translators and administrators.
 		{pattern: "GET /guide/glossary", path: fixed("/fr/guide/glossary?q=prefecture"), want: 200},
@@ -206,7 +203,7 @@ func azRows() []azRow {
 		// No human recording to delete in this world.
 		{pattern: "POST /admin/glossary/audio/{slug}/delete", staff: []auth.Role{auth.Admin, auth.Translator}, path: fixed("/fr/admin/glossary/audio/prefecture/delete"),
 			form: func(*azWorld) url.Values { return url.Values{"lang": {"fr"}} }, want: 404},
-	}, guideRows()...)
+	}, slices.Concat(guideRows(), peopleRows())...)
 }
 
 // azWorld is two centres: centre 1 with sites A, B and D (D has no staff,
@@ -346,78 +343,6 @@ func (z *azWorld) do(t *testing.T, b *testkit.Browser, method, path string, form
 }
 
 // azSnapshot fingerprints every table (sessions without last_seen_at), so
-// that a refused request can be shown to have changed nothing.
-func azSnapshot(t *testing.T, d *db.DB) map[string]string {
-	t.Helper()
-	ctx := context.Background()
-	var tables []string
-	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-	if d.Engine == db.Postgres {
-		q = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-	}
-	if err := d.R.NewRaw(q).Scan(ctx, &tables); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, tb := range tables {
-		rows, err := d.R.QueryContext(ctx, "SELECT * FROM "+tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[tb] = azFingerprint(t, rows, tb)
-	}
-	return out
-}
-
-func azFingerprint(t *testing.T, rows *sql.Rows, table string) string {
-	t.Helper()
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var sb strings.Builder
-		for i, c := range cols {
-			if table == "sessions" && c == "last_seen_at" {
-				continue
-			}
-			v := vals[i]
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			if tm, ok := v.(time.Time); ok {
-				v = tm.UTC().Format(time.RFC3339Nano)
-			}
-			fmt.Fprintf(&sb, "%s=%v;", c, v)
-		}
-		lines = append(lines, sb.String())
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(lines)
-	h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	return fmt.Sprintf("%d rows %s", len(lines), hex.EncodeToString(h[:8]))
-}
-
-func azSameState(t *testing.T, before, after map[string]string, what string) {
-	t.Helper()
-	for tb, v := range after {
-		if before[tb] != v {
-			t.Errorf("%s changed table %s: %s -> %s", what, tb, before[tb], v)
-		}
-	}
-}
 
 func (row azRow) method() string {
 	if row.verb != "" {
@@ -541,7 +466,7 @@ func (z *azWorld) checkStaff(t *testing.T, row azRow) int {
 		allowed := slices.Contains(row.staff, role)
 		var before map[string]string
 		if !allowed {
-			before = azSnapshot(t, z.DB)
+			before = testkit.Snapshot(t, z.DB)
 		}
 		r := z.do(t, b, row.method(), p, z.form(row))
 		n++
@@ -556,13 +481,13 @@ func (z *azWorld) checkStaff(t *testing.T, row azRow) int {
 		case r.Status != http.StatusForbidden || !strings.Contains(r.Body, z.fr("common.error.forbidden")):
 			t.Errorf("%s may not %s %s: got %d %q, want 403", role, row.method(), p, r.Status, r.Location)
 		default:
-			azSameState(t, before, azSnapshot(t, z.DB), fmt.Sprintf("refused %s for %s", row.pattern, role))
+			testkit.SameState(t, before, testkit.Snapshot(t, z.DB), fmt.Sprintf("refused %s for %s", row.pattern, role))
 		}
 	}
 
 	p := row.path(z)
 	wantLoc := "/fr/login?next=" + url.QueryEscape(stripLang(p))
-	before := azSnapshot(t, z.DB)
+	before := testkit.Snapshot(t, z.DB)
 	// Anonymous: to sign-in, coming back to the page afterwards.
 	r := z.do(t, z.Browser(), row.method(), p, z.form(row))
 	if r.Status != http.StatusSeeOther || r.Location != wantLoc {
@@ -573,15 +498,15 @@ func (z *azWorld) checkStaff(t *testing.T, row azRow) int {
 	if r.Status != http.StatusUnauthorized || r.Header.Get("HX-Redirect") != wantLoc {
 		t.Errorf("anonymous htmx %s %s: %d HX-Redirect %q", row.method(), p, r.Status, r.Header.Get("HX-Redirect"))
 	}
-	azSameState(t, before, azSnapshot(t, z.DB), "anonymous "+row.pattern)
+	testkit.SameState(t, before, testkit.Snapshot(t, z.DB), "anonymous "+row.pattern)
 	// Password given, code not yet: to the code page.
 	half := z.halfOpen(t)
-	mid := azSnapshot(t, z.DB)
+	mid := testkit.Snapshot(t, z.DB)
 	r = z.do(t, half, row.method(), p, z.form(row))
 	if r.Status != http.StatusSeeOther || r.Location != "/fr/login/totp" {
 		t.Errorf("half-open session %s %s: %d %q", row.method(), p, r.Status, r.Location)
 	}
-	azSameState(t, mid, azSnapshot(t, z.DB), "half-open session on "+row.pattern)
+	testkit.SameState(t, mid, testkit.Snapshot(t, z.DB), "half-open session on "+row.pattern)
 	return n + 3
 }
 
@@ -684,7 +609,7 @@ func TestAuthorizationSiteScoping(t *testing.T) {
 			`<option value="admin"`, `<option value="site_manager"`, `<option value="partner"`)
 
 		// Records only in B, or in another centre: 404, and nothing changes.
-		before := azSnapshot(t, z.DB)
+		before := testkit.Snapshot(t, z.DB)
 		for _, p := range []string{"/fr/admin/users/" + z.bOnly.ID, "/fr/admin/users/" + z.roles[auth.Admin].ID, "/fr/admin/users/" + z.worker2.ID,
 			"/fr/admin/sites/" + z.siteB.ID, "/fr/admin/sites/" + z.siteD.ID, "/fr/admin/sites/" + z.siteC.ID} {
 			if r := sm.Get(p); r.Status != http.StatusNotFound {
@@ -711,7 +636,7 @@ func TestAuthorizationSiteScoping(t *testing.T) {
 				t.Errorf("site manager POST %s: %d, want 403", p, r.Status)
 			}
 		}
-		azSameState(t, before, azSnapshot(t, z.DB), "refused requests of the site manager")
+		testkit.SameState(t, before, testkit.Snapshot(t, z.DB), "refused requests of the site manager")
 
 		// Roles the site manager cannot give, or in sites not theirs.
 		bad := []struct{ role, site, why string }{
@@ -725,7 +650,7 @@ func TestAuthorizationSiteScoping(t *testing.T) {
 			{"no_such_role", z.siteA.ID, "a made-up role"},
 		}
 		for _, c := range bad {
-			before := azSnapshot(t, z.DB)
+			before := testkit.Snapshot(t, z.DB)
 			r := sm.Post("/fr/admin/users", url.Values{"name": {"Intrus"}, "email": {"intrus@un.example"}, "lang": {"fr"},
 				"role": {"social_worker", c.role}, "site": {z.siteA.ID, c.site}})
 			if r.Status != http.StatusUnprocessableEntity {
@@ -736,7 +661,7 @@ func TestAuthorizationSiteScoping(t *testing.T) {
 			if r.Status != http.StatusUnprocessableEntity {
 				t.Errorf("give the target %s: %d %q, want 422", c.why, r.Status, r.Location)
 			}
-			azSameState(t, before, azSnapshot(t, z.DB), "refused role "+c.why)
+			testkit.SameState(t, before, testkit.Snapshot(t, z.DB), "refused role "+c.why)
 		}
 		// What the site manager may do, they can.
 		r := sm.Post("/fr/admin/users", url.Values{"name": {"Recrue Alpha"}, "email": {"recrue-alpha@un.example"}, "lang": {"fr"},
@@ -806,7 +731,7 @@ func TestAuthorizationCentreIsolation(t *testing.T) {
 			me, them := pair[0], pair[1]
 			b := me.admin
 			// Their records: 404 on every route that takes an id, nothing changes.
-			before := azSnapshot(t, z.DB)
+			before := testkit.Snapshot(t, z.DB)
 			for _, id := range them.siteIDs {
 				for _, p := range []string{"/fr/admin/sites/" + id, "/fr/admin/sites/" + id + "/edit"} {
 					if r := b.Get(p); r.Status != http.StatusNotFound {
@@ -837,7 +762,7 @@ func TestAuthorizationCentreIsolation(t *testing.T) {
 			if r.Status != http.StatusUnprocessableEntity {
 				t.Errorf("%s gives a role in the other centre's site: %d", me.name, r.Status)
 			}
-			azSameState(t, before, azSnapshot(t, z.DB), me.name+" touching the other centre")
+			testkit.SameState(t, before, testkit.Snapshot(t, z.DB), me.name+" touching the other centre")
 
 			// Lists, filters, the audit trail and the outbox show none of theirs.
 			pages := []string{"/fr/staff", "/fr/admin/sites", "/fr/admin/sites?archived=1", "/fr/admin/sites?q=Site",

@@ -9,8 +9,12 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"parcours/internal/domicile"
 	"parcours/internal/org"
+	"parcours/internal/pathway"
+	"parcours/internal/people"
 	"parcours/internal/platform/apperr"
+	"parcours/internal/platform/audit"
 	"parcours/internal/platform/auth"
 	"parcours/internal/platform/db"
 )
@@ -133,6 +137,12 @@ func LoadDemo(ctx context.Context, a *App) ([]DemoAccount, error) {
 	if err := loadGuideDemo(ctx, a); err != nil {
 		return nil, fmt.Errorf("guide demo: %w", err)
 	}
+	if err := loadPeopleDemo(ctx, a); err != nil {
+		return nil, fmt.Errorf("people demo: %w", err)
+	}
+	if err := loadDomicileDemo(ctx, a); err != nil {
+		return nil, fmt.Errorf("domiciliation demo: %w", err)
+	}
 	accounts, err = demoAccounts(ctx, a)
 	return accounts, err
 }
@@ -180,4 +190,130 @@ func loadGuideDemo(ctx context.Context, a *App) error {
 	}
 	_, err = a.Guide.LoadDemo(ctx, o.ID)
 	return err
+}
+
+// loadPeopleDemo opens a few fictional files at PSA Bastille, followed by
+// the demo social worker, with statuses, rights applications, steps and a
+// referral to La Cimade (whose demo partner account receives it).
+func loadPeopleDemo(ctx context.Context, a *App) error {
+	o, err := org.OrgByName(ctx, a.DB.R, DemoOrgName)
+	if err != nil {
+		return err
+	}
+	var sw, partner auth.User
+	if err := a.DB.R.NewSelect().Model(&sw).Where("org_id = ? AND email = ?", o.ID, "social@demo.invalid").Scan(ctx); err != nil {
+		return err
+	}
+	if err := a.DB.R.NewSelect().Model(&partner).Where("org_id = ? AND email = ?", o.ID, "partenaire@demo.invalid").Scan(ctx); err != nil {
+		return err
+	}
+	if _, err := a.DB.W.NewUpdate().Model((*auth.User)(nil)).Set("partner_org = ?", "La Cimade").Where("id = ?", partner.ID).Exec(ctx); err != nil {
+		return err
+	}
+	ms, err := auth.MembershipsOf(ctx, a.DB.R, o.ID, sw.ID)
+	if err != nil {
+		return err
+	}
+	p := &auth.Principal{UserID: sw.ID, OrgID: o.ID, Email: sw.Email, Name: sw.Name, Memberships: ms}
+	ctx = audit.WithActor(auth.WithPrincipal(ctx, p), audit.Actor{UserID: sw.ID, OrgID: o.ID, Label: sw.Email})
+	site := ms[0].SiteID
+	today := people.Today(a.Clock.Now())
+	day := func(days int) *time.Time { d := today.AddDate(0, 0, days); return &d }
+	type demoPerson struct {
+		in     people.Input
+		status people.StatusInput
+		sms    bool
+		apps   []pathway.ApplicationInput
+		steps  []pathway.StepInput
+		refer  string // reason of a referral to La Cimade
+	}
+	files := []demoPerson{
+		{in: people.Input{GivenName: "عائشة", FamilyName: "بن علي", GivenLatin: "Aïcha", FamilyLatin: "Benali", BirthDate: day(-35 * 365),
+			Phone: "06 00 00 00 01", MsgLang: "ar", Languages: []string{"ar", "fr"}, FrenchLevel: "a2", HouseholdSize: 3, Dependants: 2},
+			status: people.StatusInput{Status: "no_permit"}, sms: true,
+			apps: []pathway.ApplicationInput{{Right: "ame", Submitted: day(-340), Decided: day(-300), Outcome: "granted", Expires: day(65)}},
+			steps: []pathway.StepInput{{Axis: "rights", Title: "Préparer le renouvellement de l'AME", DueOn: day(3)},
+				{Axis: "language", Title: "Inscription à l'atelier de français", DueOn: day(12)}},
+			refer: "Refus de séjour notifié : étudier un recours (dossier de démonstration)"},
+		{in: people.Input{GivenName: "محمد", FamilyName: "رحیمی", GivenLatin: "Mohammad", FamilyLatin: "Rahimi", BirthYear: today.Year() - 26,
+			Phone: "06 00 00 00 02", MsgLang: "fa-AF", Languages: []string{"prs", "ps"}, FrenchLevel: "none", HouseholdSize: 1},
+			status: people.StatusInput{Status: "asylum_normal", Document: "Attestation de demande d'asile", From: day(-60), Until: day(240)},
+			apps:   []pathway.ApplicationInput{{Right: "ada", Submitted: day(-58), Outcome: "pending"}},
+			steps: []pathway.StepInput{{Axis: "rights", Title: "Envoyer le dossier OFPRA", DueOn: day(-2)},
+				{Axis: "housing", Title: "Appeler le 115 avec la personne", DueOn: day(1)}}},
+		{in: people.Input{GivenLatin: "Fatoumata", FamilyLatin: "Camara", BirthYear: today.Year() - 41, Phone: "06 00 00 00 03",
+			MsgLang: "ff", Languages: []string{"ff", "fr"}, FrenchLevel: "b1", HouseholdSize: 4, Dependants: 3},
+			status: people.StatusInput{Status: "refugee", Document: "Carte de résident", From: day(-700), Until: day(2950)},
+			apps: []pathway.ApplicationInput{{Right: "family_benefits", Submitted: day(-40), Acknowledged: day(-33), Outcome: "pending"},
+				{Right: "css_free", Submitted: day(-120), Decided: day(-95), Outcome: "granted", Expires: day(270)}},
+			steps: []pathway.StepInput{{Axis: "work", Title: "Rendez-vous France Travail", DueOn: day(9)}}},
+		{in: people.Input{GivenName: "ተስፋይ", GivenLatin: "Tesfay", FamilyLatin: "Gebremedhin", BirthYear: today.Year() - 22,
+			MsgLang: "ti", Languages: []string{"ti", "am"}, FrenchLevel: "a1", HouseholdSize: 1},
+			status: people.StatusInput{Status: "subsidiary_protection", Document: "Carte de séjour pluriannuelle", Until: day(1200)},
+			steps:  []pathway.StepInput{{Axis: "social", Title: "Présenter l'association sportive du quartier"}}},
+	}
+	svcs, err := a.Pathway.Directory.Search(ctx, p, "Permanence étrangers", 1)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		f.in.SiteID = site
+		per, _, err := a.People.Create(ctx, p, f.in, people.CreateOptions{NotADuplicate: true})
+		if err != nil {
+			return err
+		}
+		if err := a.People.SetReferent(ctx, p, per.ID, sw.ID); err != nil {
+			return err
+		}
+		if err := a.People.SetStatus(ctx, p, per.ID, f.status); err != nil {
+			return err
+		}
+		if f.sms {
+			if _, err := a.People.GiveConsent(ctx, p, per.ID, people.ConsentInput{Purpose: people.PurposeSMS}); err != nil {
+				return err
+			}
+		}
+		for _, ap := range f.apps {
+			if _, err := a.Pathway.SaveApplication(ctx, p, per.ID, "", ap); err != nil {
+				return err
+			}
+		}
+		for _, st := range f.steps {
+			if _, err := a.Pathway.AddStep(ctx, p, per.ID, st); err != nil {
+				return err
+			}
+		}
+		if f.refer != "" && len(svcs) > 0 {
+			if _, err := a.Pathway.Refer(ctx, p, per.ID, pathway.ReferralInput{ServiceID: svcs[0].ID, Reason: f.refer, ConsentNow: true,
+				Fields: []people.ShareField{people.FieldIdentity, people.FieldContact, people.FieldLanguages, people.FieldStatus}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// loadDomicileDemo fills PSA Bastille's domiciliation (internal/domicile/demo.go)
+// with the demo social worker, site manager and reception agent.
+func loadDomicileDemo(ctx context.Context, a *App) error {
+	o, err := org.OrgByName(ctx, a.DB.R, DemoOrgName)
+	if err != nil {
+		return err
+	}
+	principal := func(email string) (*auth.Principal, error) {
+		var u auth.User
+		if err := a.DB.R.NewSelect().Model(&u).Where("org_id = ? AND email = ?", o.ID, email).Scan(ctx); err != nil {
+			return nil, err
+		}
+		ms, err := auth.MembershipsOf(ctx, a.DB.R, o.ID, u.ID)
+		return &auth.Principal{UserID: u.ID, OrgID: o.ID, Email: u.Email, Name: u.Name, Memberships: ms}, err
+	}
+	var st domicile.DemoStaff
+	for email, p := range map[string]**auth.Principal{"social@demo.invalid": &st.Worker, "responsable@demo.invalid": &st.Manager,
+		"accueil@demo.invalid": &st.Reception} {
+		if *p, err = principal(email); err != nil {
+			return err
+		}
+	}
+	return a.Domicile.LoadDemo(ctx, st, st.Worker.Memberships[0].SiteID)
 }

@@ -717,8 +717,8 @@ func (s *Store) DeletePhone(ctx context.Context, p *auth.Principal, id, phoneID 
 // ---- Search text ----
 
 // reindex rebuilds the search text of services from their French texts,
-// their reviewed and draft translations, their organisation, locations and
-// the names of their categories in every language.
+// their reviewed and draft translations, their organisation and locations
+// (the names of categories are matched apart: categoriesNamed).
 func (s *Store) reindex(ctx context.Context, tx bun.Tx, ids ...string) error {
 	for _, id := range ids {
 		sv := new(Service)
@@ -746,15 +746,6 @@ func (s *Store) reindex(ctx context.Context, tx bun.Tx, ids ...string) error {
 			return err
 		}
 		parts = append(parts, values...)
-		var terms []string
-		if err := tx.NewSelect().Model((*serviceCategory)(nil)).Column("term_id").Where("service_id = ?", id).Scan(ctx, &terms); err != nil {
-			return err
-		}
-		for _, t := range terms {
-			if c, ok := categoryByID(t); ok && s.Labels != nil {
-				parts = append(parts, s.Labels("guide.cat."+c.Slug)...)
-			}
-		}
 		text := " " + Normalize(strings.Join(parts, " \n ")) + " "
 		if _, err := tx.NewUpdate().Model((*Service)(nil)).Set("search_text = ?", text).Where("id = ?", id).Exec(ctx); err != nil {
 			return err

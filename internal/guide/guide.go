@@ -2,6 +2,7 @@ package guide
 
 import (
 	"embed"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -282,6 +283,9 @@ type Store struct {
 	// Labels gives the label of a message in every served language (the
 	// category names are searchable in every language).
 	Labels func(id string) []string
+
+	labelsOnce sync.Once
+	labels     map[string]string // category id -> its names, normalised
 }
 
 func (s *Store) today() time.Time { return DateOf(s.Clock.Now()) }

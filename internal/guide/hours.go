@@ -78,43 +78,44 @@ func isoWeekday(d time.Time) int {
 	return w
 }
 
-// On returns the openings of date d (a date as DateOf returns).
+// On returns the openings of date d (a date as DateOf returns). The rule,
+// also written in SQL for the "open now" filter (openNowSQL): a closure
+// covering d closes the day; otherwise special hours covering d are the
+// day's hours; otherwise, if a season covers d, the slots of the seasons
+// covering d; otherwise the regular slots.
 func (h Hours) On(d time.Time) Day {
 	day := Day{Date: d}
 	for i := range h.Exceptions {
 		e := &h.Exceptions[i]
-		if e.Covers(d) {
-			day.Exception = e
-			if !e.Closed {
-				day.Intervals = []Interval{{e.Opens, e.Closes}}
-			}
+		if !e.Covers(d) {
+			continue
+		}
+		if e.Closed {
+			day.Exception, day.Intervals = e, nil
 			return day
 		}
+		if day.Exception == nil {
+			day.Exception = e
+		}
+		day.Intervals = append(day.Intervals, Interval{e.Opens, e.Closes})
+	}
+	if day.Exception != nil {
+		slices.SortFunc(day.Intervals, func(a, b Interval) int { return a.Opens - b.Opens })
+		return day
 	}
 	wd := isoWeekday(d)
-	var season *Slot
-	for i := range h.Slots {
-		s := &h.Slots[i]
-		if s.Seasonal() && !d.Before(*s.ValidFrom) && !d.After(*s.ValidTo) {
-			season = s
+	inSeason := func(s Slot) bool { return s.Seasonal() && !d.Before(*s.ValidFrom) && !d.After(*s.ValidTo) }
+	for _, s := range h.Slots {
+		if inSeason(s) {
+			day.Seasonal = true
 			break
 		}
 	}
 	for _, s := range h.Slots {
-		if s.Weekday != wd {
-			continue
+		if s.Weekday == wd && ((day.Seasonal && inSeason(s)) || (!day.Seasonal && !s.Seasonal())) {
+			day.Intervals = append(day.Intervals, Interval{s.Opens, s.Closes})
 		}
-		if season != nil {
-			// Slots of the same season only.
-			if !s.Seasonal() || !s.ValidFrom.Equal(*season.ValidFrom) || !s.ValidTo.Equal(*season.ValidTo) {
-				continue
-			}
-		} else if s.Seasonal() {
-			continue
-		}
-		day.Intervals = append(day.Intervals, Interval{s.Opens, s.Closes})
 	}
-	day.Seasonal = season != nil
 	slices.SortFunc(day.Intervals, func(a, b Interval) int { return a.Opens - b.Opens })
 	return day
 }

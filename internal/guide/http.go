@@ -2,8 +2,8 @@ package guide
 
 import (
 	"embed"
-	"html/template"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -131,8 +131,14 @@ type searchData struct {
 	NowDate time.Time
 }
 
-// Category of the search, if any.
-func (d searchData) Category() string { return d.Q.Category }
+// Active counts the filters in force besides the words and the category
+// (shown on the folded filters panel).
+func (d searchData) Active() int {
+	v := d.Q.Values()
+	v.Del("q")
+	v.Del("cat")
+	return len(v)
+}
 
 func (h *HTTP) search(w http.ResponseWriter, r *http.Request) error {
 	q, bad := ParseSearch(r.URL.Query())
@@ -233,12 +239,10 @@ func (h *HTTP) shareText(l *i18n.L, sd *serviceData) string {
 		}
 		b.WriteString("\n")
 	}
-	if ivs := sd.Status.Today.Intervals; len(ivs) > 0 {
-		parts := make([]string, len(ivs))
-		for i, iv := range ivs {
-			parts[i] = Clock(iv.Opens) + "-" + Clock(iv.Closes)
-		}
-		b.WriteString(l.T("guide.share.today", "Hours", strings.Join(parts, ", ")) + "\n")
+	if hours := sd.Status.Today.Hours(); hours != "" {
+		// The hours are isolated left-to-right (U+2066 … U+2069): after
+		// Arabic letters, "09:00–12:00" would otherwise read backwards.
+		b.WriteString(l.T("guide.share.today", "Hours", "\u2066"+hours+"\u2069") + "\n")
 	}
 	if len(sd.D.Phones) > 0 {
 		b.WriteString("☎ " + sd.D.Phones[0].Number + "\n")
@@ -299,23 +303,20 @@ func (d serviceData) Line() StatusLine { return Say(d.Status, d.Today) }
 // Line is the status sentence of a hit.
 func (d searchData) Line(st Status) StatusLine { return Say(st, d.NowDate) }
 
-// Intervals formats a day's openings: "09:00-12:00, 14:00-17:00".
-func Intervals(day Day) string {
-	parts := make([]string, len(day.Intervals))
-	for i, iv := range day.Intervals {
-		parts[i] = Clock(iv.Opens) + "–" + Clock(iv.Closes)
-	}
-	return strings.Join(parts, ", ")
-}
-
 // Range formats an exception's hours.
 func (e Exception) Range() string { return Clock(e.Opens) + "–" + Clock(e.Closes) }
 
 // Weekday is the ISO weekday of a date (1 Monday).
 func (d Day) Weekday() int { return isoWeekday(d.Date) }
 
-// Hours formats the day's openings.
-func (d Day) Hours() string { return Intervals(d) }
+// Hours formats the day's openings: "09:00–12:00, 14:00–17:00".
+func (d Day) Hours() string {
+	parts := make([]string, len(d.Intervals))
+	for i, iv := range d.Intervals {
+		parts[i] = Clock(iv.Opens) + "–" + Clock(iv.Closes)
+	}
+	return strings.Join(parts, ", ")
+}
 
 // Phone formats a stored number for reading: +33 1 23 45 67 89.
 func (p Phone) Display() string {
@@ -338,23 +339,6 @@ func (v publicView) Spoken(codes []string) []Spoken {
 		}
 	}
 	return out
-}
-
-// Speaks reports whether code is spoken on site or on a line.
-func (d serviceData) Speaks(code string) bool {
-	for _, c := range d.D.OnSite {
-		if c == code {
-			return true
-		}
-	}
-	for _, p := range d.D.Phones {
-		for _, c := range p.Languages {
-			if c == code {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // Km formats a distance.

@@ -115,15 +115,3 @@ func (l *Location) MapURL() string {
 	}
 	return "https://www.openstreetmap.org/search?query=" + strings.ReplaceAll(url.QueryEscape(q), "+", "%20")
 }
-
-// sqlPosition is the SQL expression of a location's known position (alias
-// loc), for the distance sort: its coordinates, else its arrondissement's.
-func sqlPosition(col string, idx int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "COALESCE(loc.%s, CASE loc.arrondissement", col)
-	for a := 1; a <= 20; a++ {
-		fmt.Fprintf(&b, " WHEN %d THEN %.4f", a, centroids[a][idx])
-	}
-	b.WriteString(" END)")
-	return b.String()
-}

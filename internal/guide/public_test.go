@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"parcours/internal/app"
 	"parcours/internal/guide"
 	"parcours/internal/platform/db"
 	"parcours/internal/platform/testkit"
@@ -142,7 +143,7 @@ func TestServicePage(t *testing.T) {
 			`href="tel:0123456789"><span dir="ltr">01 23 45 67 89</span>`,
 			`href="sms:?&amp;body=Permanence`, `href="https://wa.me/?text=Permanence`,
 			`href="/fr/guide/services/` + sv.ID + `/print"`,
-			`<span lang="ti" dir="ltr">ትግርኛ</span>`, `<span lang="ar" dir="rtl">العربية</span>`,
+			`<bdi lang="ti" dir="ltr">ትግርኛ</bdi>`, `<bdi lang="ar" dir="rtl">العربية</bdi>`,
 			"https://www.openstreetmap.org/search?query=Paris%2075020",
 			"Informations vérifiées le 25/11/2026.",
 		} {
@@ -161,6 +162,12 @@ func TestServicePage(t *testing.T) {
 		}
 		if !strings.Contains(ti, `<html lang="ti" dir="ltr">`) {
 			t.Errorf("Tigrinya page language")
+		}
+		// The printable sheet (internal/guide/glossary) reads the service
+		// through guide.HTTP: bilingual, the closure and the hours.
+		pr := b.Get("/ar/guide/services/" + sv.ID + "/print")
+		if pr.Status != 200 || !strings.Contains(pr.Body, "Permanence juridique") || !strings.Contains(pr.Body, "Formation") {
+			t.Errorf("printable sheet: %d", pr.Status)
 		}
 		// Not checked for 12 months: flagged.
 		if strings.Contains(body, "n'ont pas été vérifiées") {
@@ -208,4 +215,54 @@ func TestHomePage(t *testing.T) {
 			t.Errorf("home does not announce demo data")
 		}
 	})
+}
+
+// The demo guide: at least 60 published services of the partners the plan
+// names, marked as demo data on every page that shows them (printed sheet
+// included), English texts reviewed, other languages falling back.
+func TestDemoContent(t *testing.T) {
+	w := demoWorld(t, db.SQLite)
+	ctx := context.Background()
+	n, err := w.DB.R.NewSelect().Model((*guide.Service)(nil)).Where("status = ?", guide.Published).Count(ctx)
+	if err != nil || n < 60 {
+		t.Fatalf("%d demo services (%v), want 60 or more", n, err)
+	}
+	var names []string
+	if err := w.DB.R.NewSelect().Table("guide_organizations").Column("name").Scan(ctx, &names); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Droits d'urgence", "La Cimade", "Gisti", "Comède", "Centre Primo Levi", "Cité des métiers", "Meet My Mama", "Cultures du Cœur"} {
+		found := false
+		for _, n := range names {
+			found = found || strings.HasPrefix(n, want)
+		}
+		if !found {
+			t.Errorf("no demo organisation %q", want)
+		}
+	}
+	b := w.Browser()
+	id := firstService(t, w, "Permanence CPAM au PSA Bastille")
+	for _, p := range []string{"/fr/", "/fr/guide/search?cat=health", "/fr/guide/services/" + id, "/fr/guide/services/" + id + "/print"} {
+		if r := b.Get(p); r.Status != 200 || !strings.Contains(r.Body, "Données de démonstration") {
+			t.Errorf("%s: %d, demo data not announced", p, r.Status)
+		}
+	}
+	en := b.Get("/en/guide/services/" + id).Body
+	if !strings.Contains(en, "Health insurance (CPAM) desk at PSA Bastille") || !strings.Contains(en, "Closed from") {
+		t.Errorf("English demo page: translation or closure missing")
+	}
+	if ro := b.Get("/ro/guide/services/" + id).Body; !strings.Contains(ro, "(netradus încă: în franceză)") {
+		t.Errorf("Romanian demo page: the French fallback is not marked")
+	}
+	stale := firstService(t, w, "Douches de l'ESI Coty")
+	if !strings.Contains(b.Get("/fr/guide/services/"+stale).Body, "n&#39;ont pas été vérifiées") {
+		t.Errorf("the demo service unchecked for 13 months is not flagged")
+	}
+	// Demo data is loaded once.
+	if _, err := app.LoadDemo(ctx, w.App); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := w.DB.R.NewSelect().Model((*guide.Service)(nil)).Count(ctx); again != n {
+		t.Errorf("loading the demo twice: %d services, then %d", n, again)
+	}
 }

@@ -106,15 +106,6 @@ func FuzzParseSearch(f *testing.F) {
 	})
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func TestNormalizePhone(t *testing.T) {
 	for in, want := range map[string]string{"01 23 45 67 89": "0123456789", "+33 (0)1.23.45.67.89": "+330123456789", "3646": "3646", "115": "115"} {
 		got, ok := NormalizePhone(in)

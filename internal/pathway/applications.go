@@ -352,14 +352,18 @@ func (s *Service) addTask(ctx context.Context, tx bun.Tx, per *people.Person, us
 	return err
 }
 
-// DoneTask clears a worklist item of the user.
+// DoneTask clears a worklist item of the user (another user's item is
+// Forbidden: each one clears their own).
 func (s *Service) DoneTask(ctx context.Context, p *auth.Principal, id string) error {
 	t := new(Task)
 	if !db.ValidID(id) {
 		return apperr.ErrNotFound
 	}
-	if err := s.DB.R.NewSelect().Model(t).Where("tk.org_id = ? AND tk.user_id = ? AND tk.id = ?", p.OrgID, p.UserID, id).Scan(ctx); err != nil {
+	if err := s.DB.R.NewSelect().Model(t).Where("tk.org_id = ? AND tk.id = ?", p.OrgID, id).Scan(ctx); err != nil {
 		return db.Translate(err)
+	}
+	if t.UserID != p.UserID {
+		return apperr.ErrForbidden
 	}
 	if t.DoneAt != nil {
 		return nil

@@ -22,15 +22,15 @@ import (
 // the guide, and a second centre.
 type fx struct {
 	*testkit.World
-	org, org2        *org.Org
-	siteA, siteB     *org.Site
-	worker, workerB  *auth.User
-	reception        *auth.User
-	legal, manager   *auth.User
-	volunteer        *auth.User
-	partner, admin2  *auth.User
-	serviceID        string
-	browsers         map[*auth.User]*testkit.Browser
+	org, org2       *org.Org
+	siteA, siteB    *org.Site
+	worker, workerB *auth.User
+	reception       *auth.User
+	legal, manager  *auth.User
+	volunteer       *auth.User
+	partner, admin2 *auth.User
+	serviceID       string
+	browsers        map[*auth.User]*testkit.Browser
 }
 
 func newFx(t *testing.T, e db.Engine, opts ...testkit.Options) *fx {

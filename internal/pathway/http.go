@@ -63,13 +63,10 @@ func (h *HTTP) Register(rt *web.Router) error {
 	rt.Handle("GET /pathway/stats", need(auth.PermPathwayStats, k.H(h.stats)))
 	// Made-up paths answer like the real ones (see people.HTTP.Register).
 	for _, root := range []string{"/worklists", "/partner", "/pathway"} {
-		rt.Handle(root, need(auth.PermStaff, k.H(notFound)))
-		rt.Handle(root+"/", need(auth.PermStaff, k.H(notFound)))
+		h.Auth.StaffArea(rt, root)
 	}
 	return nil
 }
-
-func notFound(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }
 
 func invalid(err error) (*apperr.Error, bool) {
 	if err == nil || !apperr.Is(err, apperr.Invalid) {

@@ -56,12 +56,12 @@ func (s *Service) Worklists(ctx context.Context, p *auth.Principal) (*Worklists,
 	if err := s.nextSteps(ctx, w.Mine); err != nil {
 		return nil, err
 	}
-	open := s.DB.R.NewSelect().Model(&w.Overdue).Where("st.org_id = ? AND st.owner_id = ? AND st.open AND st.due_on < ?", p.OrgID, p.UserID, today)
+	open := s.DB.R.NewSelect().Model(&w.Overdue).Where("st.org_id = ? AND st.owner_id = ? AND st.open = ? AND st.due_on < ?", p.OrgID, p.UserID, true, today)
 	if err := open.Order("st.due_on").Limit(worklistLimit).Scan(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.DB.R.NewSelect().Model(&w.DueSoon).Where("st.org_id = ? AND st.owner_id = ? AND st.open AND st.due_on >= ? AND st.due_on <= ?",
-		p.OrgID, p.UserID, today, today.AddDate(0, 0, DueSoonDays)).Order("st.due_on").Limit(worklistLimit).Scan(ctx); err != nil {
+	if err := s.DB.R.NewSelect().Model(&w.DueSoon).Where("st.org_id = ? AND st.owner_id = ? AND st.open = ? AND st.due_on >= ? AND st.due_on <= ?",
+		p.OrgID, p.UserID, true, today, today.AddDate(0, 0, DueSoonDays)).Order("st.due_on").Limit(worklistLimit).Scan(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.DB.R.NewSelect().Model(&w.Sleeping).Where("rf.org_id = ? AND rf.sent_by = ? AND rf.status = 'sent' AND rf.sent_at < ?",
@@ -104,13 +104,17 @@ func (s *Service) personNames(ctx context.Context, orgID string, ids []string, n
 	if len(ids) == 0 {
 		return nil
 	}
+	// By primary key only: next to a list of IDs, a centre condition would
+	// lead SQLite (without statistics) to scan the centre's index.
 	var ps []people.Person
-	if err := s.DB.R.NewSelect().Model(&ps).Column("id", "given_name", "family_name", "given_latin", "family_latin", "anonymised_at").
-		Where("p.org_id = ? AND p.id IN (?)", orgID, bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.DB.R.NewSelect().Model(&ps).Column("id", "org_id", "given_name", "family_name", "given_latin", "family_latin", "anonymised_at").
+		Where("p.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return err
 	}
 	for _, per := range ps {
-		names[per.ID] = per.DisplayName()
+		if per.OrgID == orgID {
+			names[per.ID] = per.DisplayName()
+		}
 	}
 	return nil
 }

@@ -27,6 +27,8 @@
 //	// NotADuplicate, nothing is created and err == people.ErrDuplicates.
 //	per, candidates, err := people.Create(ctx, p, people.Input{...}, people.CreateOptions{})
 //	candidates, err := people.Duplicates(ctx, p, input, exceptID)
+//	err := people.Validate(&input)                       // normalise and check a form without writing
+//	per, err := people.CreateTx(ctx, tx, p, input, opts)  // inside your transaction (run Duplicates first)
 //
 //	// Consent: block what needs it. Errors are apperr Forbidden with the
 //	// message "people.consent.missing.<purpose>".

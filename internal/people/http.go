@@ -75,12 +75,9 @@ func (h *HTTP) Register(rt *web.Router) error {
 	rt.Handle("POST /people/{id}/keep", need(manage, k.H(h.keep)))
 	// Made-up paths under /people answer like the real ones (sign-in for
 	// strangers, 404 once signed in), so the routes cannot be mapped.
-	rt.Handle("/people", need(auth.PermStaff, k.H(notFound)))
-	rt.Handle("/people/", need(auth.PermStaff, k.H(notFound)))
+	h.Auth.StaffArea(rt, "/people")
 	return nil
 }
-
-func notFound(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }
 
 func invalid(err error) (*apperr.Error, bool) {
 	if err == nil || !apperr.Is(err, apperr.Invalid) {
@@ -140,15 +137,53 @@ func clip(s string, n int) string {
 	return s
 }
 
-// Mine lists the files the user is the referent of or in the team of.
+// Mine lists the files the user is the referent of or in the team of, by
+// name. The two lists are read by their own indexes, then the files by
+// primary key (a single OR query leads SQLite, without statistics, to scan
+// the centre's files).
 func (s *Service) Mine(ctx context.Context, p *auth.Principal, limit int) ([]Person, error) {
+	var ids, team []string
+	if err := s.DB.R.NewSelect().Table("persons").Column("id").Where("org_id = ? AND referent_id = ?", p.OrgID, p.UserID).
+		Scan(ctx, &ids); err != nil {
+		return nil, err
+	}
+	if err := s.DB.R.NewSelect().Table("person_team").Column("person_id").Where("org_id = ? AND user_id = ?", p.OrgID, p.UserID).
+		Scan(ctx, &team); err != nil {
+		return nil, err
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(append(ids, team...))))
+	out, err := s.byIDs(ctx, p.OrgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out = slices.DeleteFunc(out, func(per Person) bool { return per.MergedInto != "" || per.Anonymised() })
+	slices.SortFunc(out, func(a, b Person) int {
+		if c := strings.Compare(a.SortName, b.SortName); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// byIDs loads files of a centre by primary key, in batches.
+func (s *Service) byIDs(ctx context.Context, orgID string, ids []string) ([]Person, error) {
 	var out []Person
-	err := s.DB.R.NewSelect().Model(&out).Where("p.org_id = ? AND p.merged_into = '' AND p.anonymised_at IS NULL", p.OrgID).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.WhereOr("p.referent_id = ?", p.UserID).
-				WhereOr("p.id IN (SELECT person_id FROM person_team WHERE org_id = ? AND user_id = ?)", p.OrgID, p.UserID)
-		}).Order("p.sort_name", "p.id").Limit(int64(limit)).Scan(ctx)
-	return out, err
+	for i := 0; i < len(ids); i += 500 {
+		var part []Person
+		if err := s.DB.R.NewSelect().Model(&part).Where("p.id IN (?)", bun.List(ids[i:min(i+500, len(ids))])).Scan(ctx); err != nil {
+			return nil, err
+		}
+		for _, per := range part {
+			if per.OrgID == orgID {
+				out = append(out, per)
+			}
+		}
+	}
+	return out, nil
 }
 
 // siteNames maps the centre's site IDs to their names.
@@ -395,7 +430,7 @@ func (h *HTTP) personData(r *http.Request, per *Person, a Access) (*personData, 
 	if d.Consents, err = h.S.consents(ctx, h.S.DB.R, per.ID); err != nil {
 		return nil, err
 	}
-	if err := h.S.DB.R.NewSelect().Model(&d.Shares).Where("org_id = ? AND person_id = ?", p.OrgID, per.ID).
+	if err := h.S.DB.R.NewSelect().Model(&d.Shares).Where("person_id = ?", per.ID).
 		Order("created_at DESC").Limit(20).Scan(ctx); err != nil {
 		return nil, err
 	}

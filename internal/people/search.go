@@ -11,6 +11,7 @@ import (
 
 	"parcours/internal/platform/apperr"
 	"parcours/internal/platform/auth"
+	"parcours/internal/platform/db"
 	"parcours/internal/platform/web"
 )
 
@@ -79,13 +80,23 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, q Query) ([]Per
 	}
 	var out []Person
 	sel := s.DB.R.NewSelect().Model(&out).Where("p.org_id = ? AND p.merged_into = '' AND p.anonymised_at IS NULL", p.OrgID)
-	for i, k := range keys {
-		sub := s.DB.R.NewSelect().Table("person_name_keys").Column("person_id").Where("org_id = ?", p.OrgID)
+	keyCond := func(sq *bun.SelectQuery, col string, i int) *bun.SelectQuery {
 		if q.Prefix && i == len(keys)-1 {
-			sub = sub.Where("name_key >= ? AND name_key < ?", k, k+highKey)
-		} else {
-			sub = sub.Where("name_key = ?", k)
+			return sq.Where(col+" >= ? AND "+col+" < ?", keys[i], keys[i]+highKey)
 		}
+		return sq.Where(col+" = ?", keys[i])
+	}
+	if len(keys) > 0 {
+		// The most selective part drives: the first word's keys, then the
+		// file (SQLite would otherwise start from the user's sites).
+		join := "person_name_keys AS k JOIN persons AS p ON p.id = k.person_id"
+		if s.DB.Engine == db.SQLite {
+			join = "person_name_keys AS k CROSS JOIN persons AS p ON p.id = k.person_id"
+		}
+		sel = keyCond(sel.ModelTableExpr(join).Distinct().Where("k.org_id = ?", p.OrgID), "k.name_key", 0)
+	}
+	for i := 1; i < len(keys); i++ {
+		sub := keyCond(s.DB.R.NewSelect().Table("person_name_keys").Column("person_id").Where("org_id = ?", p.OrgID), "name_key", i)
 		sel = sel.Where("p.id IN (?)", sub)
 	}
 	switch {
@@ -158,25 +169,24 @@ func (s *Service) Duplicates(ctx context.Context, p *auth.Principal, in Input, e
 			return nil, err
 		}
 	}
-	var found []Person
-	if len(ids) > 0 || in.Phone != "" {
-		q := s.DB.R.NewSelect().Model(&found).Where("org_id = ? AND merged_into = '' AND anonymised_at IS NULL", p.OrgID).
-			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				if len(ids) > 0 {
-					q = q.WhereOr("id IN (?)", bun.List(ids))
-				}
-				if in.Phone != "" {
-					q = q.WhereOr("phone = ?", in.Phone)
-				}
-				return q
-			})
-		if except != "" {
-			q = q.Where("id <> ?", except)
-		}
-		if err := q.Order("sort_name").Limit(200).Scan(ctx); err != nil {
+	// By primary key, then by phone, each by its own index.
+	found, err := s.byIDs(ctx, p.OrgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	if in.Phone != "" {
+		var same []Person
+		if err := s.DB.R.NewSelect().Model(&same).Where("p.org_id = ? AND p.phone = ?", p.OrgID, in.Phone).Limit(50).Scan(ctx); err != nil {
 			return nil, err
 		}
+		for _, per := range same {
+			if !slices.ContainsFunc(found, func(f Person) bool { return f.ID == per.ID }) {
+				found = append(found, per)
+			}
+		}
 	}
+	found = slices.DeleteFunc(found, func(per Person) bool { return per.MergedInto != "" || per.Anonymised() || per.ID == except })
+	slices.SortFunc(found, func(a, b Person) int { return strings.Compare(a.SortName, b.SortName) })
 	var out []Candidate
 	for i := range found {
 		per := &found[i]

@@ -204,15 +204,8 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input, opts 
 	if err := s.validate(&in); err != nil {
 		return nil, nil, err
 	}
-	if !p.CanAt(auth.PermPersonRead, in.SiteID) || !db.ValidID(in.SiteID) {
-		return nil, nil, apperr.Validation(map[string]string{"site": "common.form.invalid_choice"})
-	}
-	n, err := s.DB.R.NewSelect().Table("sites").Where("org_id = ? AND id = ? AND archived_at IS NULL", p.OrgID, in.SiteID).Count(ctx)
-	if err != nil {
+	if err := s.checkSite(ctx, s.DB.R, p, in.SiteID); err != nil {
 		return nil, nil, err
-	}
-	if n == 0 {
-		return nil, nil, apperr.Validation(map[string]string{"site": "common.form.invalid_choice"})
 	}
 	if !opts.NotADuplicate {
 		cands, err := s.Duplicates(ctx, p, in, "")
@@ -223,28 +216,37 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input, opts 
 			return nil, cands, ErrDuplicates
 		}
 	}
-	now := s.Clock.Now()
-	per := &Person{ID: db.NewID(), OrgID: p.OrgID, SiteID: in.SiteID, ReferentID: "", LastContactAt: now,
-		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
-	in.apply(per)
-	err = s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(per).Exec(ctx); err != nil {
-			return err
-		}
-		if err := writeKeys(ctx, tx, per); err != nil {
-			return err
-		}
-		if err := s.Append(ctx, tx, p.OrgID, Event{PersonID: per.ID, Kind: "people.created", Contact: true,
-			Summary: Message{Key: "people.event.created"}}); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Event{Action: "person.create", ObjectType: "person", ObjectID: per.ID,
-			SiteID: per.SiteID, Details: map[string]any{"not_a_duplicate": opts.NotADuplicate}})
+	var per *Person
+	err := s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		per, err = s.insert(ctx, tx, p, in, opts)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return per, nil, nil
+}
+
+// insert writes a validated new file, its name keys, its first timeline
+// event and its audit entry inside tx.
+func (s *Service) insert(ctx context.Context, tx bun.Tx, p *auth.Principal, in Input, opts CreateOptions) (*Person, error) {
+	now := s.Clock.Now()
+	per := &Person{ID: db.NewID(), OrgID: p.OrgID, SiteID: in.SiteID, ReferentID: "", LastContactAt: now,
+		CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+	in.apply(per)
+	if _, err := tx.NewInsert().Model(per).Exec(ctx); err != nil {
+		return nil, err
+	}
+	if err := writeKeys(ctx, tx, per); err != nil {
+		return nil, err
+	}
+	if err := s.Append(ctx, tx, p.OrgID, Event{PersonID: per.ID, Kind: "people.created", Contact: true,
+		Summary: Message{Key: "people.event.created"}}); err != nil {
+		return nil, err
+	}
+	return per, s.Audit.Record(ctx, tx, audit.Event{Action: "person.create", ObjectType: "person", ObjectID: per.ID,
+		SiteID: per.SiteID, Details: map[string]any{"not_a_duplicate": opts.NotADuplicate}})
 }
 
 // Update changes the identity of a file (every user who may open it).

@@ -347,7 +347,7 @@ func (s *Service) team(ctx context.Context, q bun.IDB, per *Person) ([]TeamMembe
 	}
 	var rows []TeamMember
 	err := q.NewSelect().TableExpr("person_team AS t").ColumnExpr("t.user_id, u.name, t.added_at").Join("JOIN users AS u ON u.id = t.user_id").
-		Where("t.org_id = ? AND t.person_id = ?", per.OrgID, per.ID).Order("u.name").Scan(ctx, &rows)
+		Where("t.person_id = ? AND u.org_id = ?", per.ID, per.OrgID).Order("u.name").Scan(ctx, &rows)
 	for _, r := range rows {
 		if r.UserID != per.ReferentID {
 			out = append(out, r)
@@ -469,7 +469,7 @@ func (s *Service) RemoveFromTeam(ctx context.Context, p *auth.Principal, personI
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.ErrNotFound
+			return nil // not (or no longer) in the team
 		}
 		if err := s.Append(ctx, tx, p.OrgID, Event{PersonID: per.ID, Kind: "people.team",
 			Summary: Message{Key: "people.event.team_removed", Args: map[string]any{"User": userID}}}); err != nil {

@@ -57,6 +57,7 @@ func (h *HTTP) Register(rt *web.Router) error {
 	rt.Root("POST /api/rights/simulate", k.HLimit(apiMaxBody, h.apiSimulate))
 	rt.Root("GET /api/rights/statuses", k.H(h.apiStatuses))
 	rt.Root("GET /api/rights/rights", k.H(h.apiRights))
+	h.Auth.StaffArea(rt, "/rights")
 	return nil
 }
 

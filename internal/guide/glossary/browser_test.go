@@ -97,7 +97,7 @@ func TestBrowserOffline(t *testing.T) {
 		c.Open(t, page) // now under the worker's control
 		waitFor(t, c, "control", `!!navigator.serviceWorker.controller`)
 		c.Open(t, "/ar/guide/checklists/ame") // visited, not saved
-		c.Open(t, "/fr/login")                 // not a guide page
+		c.Open(t, "/fr/login")                // not a guide page
 		c.Open(t, page)
 		c.WaitVisible(t, "[data-save]")
 		before := c.Text(t, "[data-save]")

@@ -14,6 +14,8 @@ package glossary
 import (
 	"embed"
 	"fmt"
+	"html/template"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -37,6 +39,28 @@ type Text struct {
 
 // Dir is the text's direction ("rtl" or "ltr").
 func (t Text) Dir() string { return dirOf(t.Lang) }
+
+// latinInParens finds an explanation in Latin script between parentheses,
+// such as "(Préfecture de police)" inside an Arabic sentence.
+var latinInParens = regexp.MustCompile(`\([^()]*\p{Latin}[^()]*\)`)
+
+// HTML is the text escaped for a page; in a right-to-left text, Latin
+// words in parentheses are isolated (<bdi>) so that the parentheses and
+// the words stay in order at the end of a line.
+func (t Text) HTML() template.HTML {
+	if t.Dir() != "rtl" {
+		return template.HTML(template.HTMLEscapeString(t.S))
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range latinInParens.FindAllStringIndex(t.S, -1) {
+		b.WriteString(template.HTMLEscapeString(t.S[last:m[0]]))
+		b.WriteString(`<bdi dir="ltr">` + template.HTMLEscapeString(t.S[m[0]:m[1]]) + `</bdi>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(t.S[last:]))
+	return template.HTML(b.String())
+}
 
 // Empty reports whether there is no text.
 func (t Text) Empty() bool { return t.S == "" }

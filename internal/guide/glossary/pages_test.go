@@ -89,3 +89,21 @@ func TestAZListsEveryTerm(t *testing.T) {
 		}
 	}
 }
+
+// Latin words in parentheses inside a right-to-left text are isolated, and
+// everything is escaped.
+func TestTextHTML(t *testing.T) {
+	for _, c := range []struct {
+		t    glossary.Text
+		want string
+	}{
+		{glossary.Text{S: "في باريس هي محافظة الشرطة (Préfecture de police).", Lang: "ar"}, `في باريس هي محافظة الشرطة <bdi dir="ltr">(Préfecture de police)</bdi>.`},
+		{glossary.Text{S: "<b>(x)</b>", Lang: "fa"}, `&lt;b&gt;<bdi dir="ltr">(x)</bdi>&lt;/b&gt;`},
+		{glossary.Text{S: "(بدون لاتينية)", Lang: "ar"}, `(بدون لاتينية)`},
+		{glossary.Text{S: "L'AME (aide) <ok>", Lang: "fr"}, `L&#39;AME (aide) &lt;ok&gt;`},
+	} {
+		if got := string(c.t.HTML()); got != c.want {
+			t.Errorf("HTML(%q) = %q, want %q", c.t.S, got, c.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"parcours/internal/app"
 	"parcours/internal/guide/glossary"
 	"parcours/internal/platform/apperr"
 	"parcours/internal/platform/db"
@@ -233,4 +234,32 @@ func TestGlossaryCatalogs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// With the directory's demo data, the service sheet and the screen read
+// real services through the ServiceSource the app wires.
+func TestServiceSheetFromDirectory(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		w := testkit.NewWorld(t, e)
+		if _, err := app.LoadDemo(context.Background(), w.App); err != nil {
+			t.Fatal(err)
+		}
+		var id string
+		if err := w.DB.R.NewSelect().Table("guide_services").Column("id").Where("status = 'published'").OrderExpr("name").Limit(1).
+			Scan(context.Background(), &id); err != nil {
+			t.Fatal(err)
+		}
+		b := w.Browser()
+		for _, lang := range []string{"fr", "ar", "ti"} {
+			r := b.Get("/" + lang + "/guide/services/" + id + "/print")
+			if r.Status != 200 {
+				t.Fatalf("%s sheet of a demo service: %d", lang, r.Status)
+			}
+			checkLangDir(t, lang+" service sheet", r.Body, lang)
+			checkQR(t, lang+" service sheet", r.Body, "http://parcours.test/"+lang+"/guide/services/"+id)
+		}
+		if r := b.Get("/ar/guide/screen?theme=checklists"); !strings.Contains(r.Body, "slide-service") {
+			t.Error("the screen shows no service of the directory")
+		}
+	})
 }

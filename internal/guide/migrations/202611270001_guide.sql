@@ -70,7 +70,7 @@ CREATE TABLE guide_services (
   updated_at          @ts NOT NULL
 );
 CREATE INDEX guide_services_org ON guide_services (org_id, name);
-CREATE INDEX guide_services_published ON guide_services (status, name);
+CREATE INDEX guide_services_name ON guide_services (name, id);
 CREATE INDEX guide_services_checked ON guide_services (org_id, checked_on);
 
 CREATE TABLE guide_service_at_locations (

@@ -78,13 +78,27 @@ const (
 	// PermGuideEdit: edit the public guide (organisations, services, places,
 	// hours, translations as drafts) and get its freshness reminders.
 	PermGuideEdit Perm = "guide.edit"
+	// Domiciliation (internal/domicile), after DomiFa's role matrix:
+	// PermDomicileMail: the reception desk: record mail in and out,
+	// contacts, proxies and forwarding, print the card and re-print
+	// attestations (DomiFa: every role but the postman prints CERFAs).
+	PermDomicileMail Perm = "domicile.mail"
+	// PermDomicileInstruct: take requests and renewals, hold the interview,
+	// radiate (DomiFa "instructeur": not validate nor refuse).
+	PermDomicileInstruct Perm = "domicile.instruct"
+	// PermDomicileDecide: grant or refuse an election and undo the last
+	// decision (DomiFa "gestionnaire" and "administrateur").
+	PermDomicileDecide Perm = "domicile.decide"
+	// PermDomicileManage: the site's domiciliation settings (SMS, portal,
+	// CERFA header), import, export and the retention report.
+	PermDomicileManage Perm = "domicile.manage"
 )
 
 var matrix = map[Role][]Perm{
-	Admin:                {PermStaff, PermSitesView, PermSitesManage, PermUsersManage, PermAuditRead, PermOutboxRead, PermPersonRead, PermVolunteersManage, PermTranslate, PermRightsRead, PermSheetsEdit, PermPersonManage, PermPathwayStats, PermGuideEdit, PermGlossaryAudio},
-	SiteManager:          {PermStaff, PermSitesView, PermUsersManage, PermPersonRead, PermRightsRead, PermPersonManage, PermPathwayStats, PermGuideEdit},
-	SocialWorker:         {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermPersonHealth, PermPersonLegal, PermGuideEdit},
-	ReceptionAgent:       {PermStaff, PermSitesView, PermPersonRead, PermRightsRead},
+	Admin:                {PermStaff, PermSitesView, PermSitesManage, PermUsersManage, PermAuditRead, PermOutboxRead, PermPersonRead, PermVolunteersManage, PermTranslate, PermRightsRead, PermSheetsEdit, PermPersonManage, PermPathwayStats, PermGuideEdit, PermGlossaryAudio, PermDomicileMail, PermDomicileInstruct, PermDomicileDecide, PermDomicileManage},
+	SiteManager:          {PermStaff, PermSitesView, PermUsersManage, PermPersonRead, PermRightsRead, PermPersonManage, PermPathwayStats, PermGuideEdit, PermDomicileMail, PermDomicileInstruct, PermDomicileDecide, PermDomicileManage},
+	SocialWorker:         {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermPersonHealth, PermPersonLegal, PermGuideEdit, PermDomicileMail, PermDomicileInstruct},
+	ReceptionAgent:       {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermDomicileMail},
 	LegalSpecialist:      {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermSheetsEdit, PermPersonLegal},
 	Partner:              {PermStaff, PermReferralInbox},
 	VolunteerCoordinator: {PermStaff, PermSitesView, PermVolunteersManage},

@@ -34,9 +34,7 @@ import (
 // For them a language may lack the whole file; a file that exists must still
 // be complete. Remove a module from here once every language has its file
 // (see docs/i18n.md).
-var inProgress = map[string]string{
-	"rights": "status sheets and simulator: French and English only so far",
-}
+var inProgress = map[string]string{}
 
 // forms are the go-i18n JSON v2 plural fields, in CLDR order.
 var forms = []string{"zero", "one", "two", "few", "many", "other"}
