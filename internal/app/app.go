@@ -318,6 +318,13 @@ func (a *App) routes(secret []byte) error {
 	return nil
 }
 
+// SetUpOrg prepares a new centre: what every centre starts with (today,
+// the status fact sheets). Call it after the centre is committed.
+func (a *App) SetUpOrg(ctx context.Context, orgID string) error {
+	_, err := a.Rights.Seed(ctx, orgID)
+	return err
+}
+
 // SetReady marks the server ready (for /healthz).
 func (a *App) SetReady(v bool) { a.ready.Store(v) }
 

@@ -186,14 +186,22 @@ func cmdOrg(ctx context.Context, args []string, io IO) error {
 		return err
 	}
 	return withApp(ctx, cfg, io, func(a *App) error {
-		return a.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			o, err := org.CreateOrg(ctx, tx, name, kind, false, a.Clock.Now())
-			if err != nil {
+		var o *org.Org
+		err := a.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			if o, err = org.CreateOrg(ctx, tx, name, kind, false, a.Clock.Now()); err != nil {
 				return err
 			}
-			fmt.Fprintf(io.Out, "Centre %q created (id %s).\n", o.Name, o.ID)
 			return a.Audit.Record(ctx, tx, audit.Event{Action: "org.create", OrgID: o.ID, ObjectType: "org", ObjectID: o.ID, ActorLabel: "cli"})
 		})
+		if err != nil {
+			return err
+		}
+		if err := a.SetUpOrg(ctx, o.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.Out, "Centre %q created (id %s).\n", o.Name, o.ID)
+		return nil
 	})
 }
 

@@ -134,6 +134,15 @@ func LoadDemo(ctx context.Context, a *App) ([]DemoAccount, error) {
 	if err != nil {
 		return nil, err
 	}
+	os, err := org.Orgs(ctx, a.DB.R)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range os {
+		if err := a.SetUpOrg(ctx, o.ID); err != nil {
+			return nil, err
+		}
+	}
 	if err := loadGuideDemo(ctx, a); err != nil {
 		return nil, fmt.Errorf("guide demo: %w", err)
 	}

@@ -6,8 +6,9 @@
 //
 // The fact sheets are national law, but each centre reviews and dates its
 // own copy: a centre starts from the sheets embedded in the binary
-// (internal/rights/sheets), seeded the first time it has none and at every
-// start for sheets added by a new release, and its legal specialists edit
+// (internal/rights/sheets), seeded when the centre is created and at every
+// start for sheets added by a new release (never by a page view: GET
+// requests change nothing), and its legal specialists edit
 // them from there. Every edit is a new version; earlier ones stay readable.
 package rights
 
@@ -208,17 +209,6 @@ func (s *Service) SeedAll(ctx context.Context) error {
 	return nil
 }
 
-// ensure seeds a centre that has no sheet yet (a centre created since the
-// last start).
-func (s *Service) ensure(ctx context.Context, orgID string) error {
-	n, err := s.DB.R.NewSelect().Model((*Sheet)(nil)).Where("org_id = ?", orgID).Count(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
-	_, err = s.Seed(ctx, orgID)
-	return err
-}
-
 // SheetFilter selects sheets in the list.
 type SheetFilter struct {
 	Group string
@@ -232,9 +222,6 @@ type SheetFilter struct {
 func (s *Service) Sheets(ctx context.Context, p *auth.Principal, f SheetFilter) ([]Sheet, error) {
 	if !p.Can(auth.PermRightsRead) {
 		return nil, apperr.ErrForbidden
-	}
-	if err := s.ensure(ctx, p.OrgID); err != nil {
-		return nil, err
 	}
 	var all []Sheet
 	q := s.DB.R.NewSelect().Model(&all).Where("org_id = ?", p.OrgID)
@@ -284,9 +271,6 @@ func (s *Service) Sheet(ctx context.Context, p *auth.Principal, slug string) (*S
 	}
 	if len(slug) > 80 {
 		return nil, nil, apperr.ErrNotFound
-	}
-	if err := s.ensure(ctx, p.OrgID); err != nil {
-		return nil, nil, err
 	}
 	sh := new(Sheet)
 	if err := s.DB.R.NewSelect().Model(sh).Where("org_id = ? AND slug = ?", p.OrgID, slug).Scan(ctx); err != nil {

@@ -98,7 +98,10 @@ func NewWorld(t testing.TB, e db.Engine, opts ...Options) *World {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimRight(string(p), "\n")); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
 
 // Org creates a centre.
 func (w *World) Org(name string) *org.Org {
@@ -109,6 +112,9 @@ func (w *World) Org(name string) *org.Org {
 		o, err = org.CreateOrg(ctx, tx, name, "ccas", false, w.Clock.Now())
 		return err
 	})
+	if err := w.App.SetUpOrg(context.Background(), o.ID); err != nil {
+		w.T.Fatal(err)
+	}
 	return o
 }
 
