@@ -1,6 +1,7 @@
 package rights
 
 import (
+	"parcours/internal/guide/seed"
 	"parcours/internal/platform/i18n"
 	"parcours/internal/rights/rules"
 	"parcours/internal/rights/triage"
@@ -22,6 +23,8 @@ type Text struct {
 type Named struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// Link tells that the guide has a checklist page for this slug.
+	Link bool `json:"-"`
 }
 
 // AmountView is a figure shown with a right.
@@ -122,10 +125,25 @@ func (p presenter) texts(ms []rules.Message) []Text {
 func (p presenter) docs(slugs []string) []Named {
 	out := make([]Named, len(slugs))
 	for i, s := range slugs {
-		out[i] = Named{ID: s, Name: p.l.T("rights.web.checklist." + s)}
+		out[i] = Named{ID: s, Name: p.l.T("rights.web.checklist." + s), Link: guideChecklists[s]}
 	}
 	return out
 }
+
+// guideChecklists are the slugs of the guide's "documents to bring"
+// checklists, which the simulator links to.
+var guideChecklists = func() map[string]bool {
+	m := map[string]bool{}
+	cls, err := seed.Checklists()
+	if err != nil {
+		// The seed is embedded and tested; without it, names stay unlinked.
+		return m
+	}
+	for _, c := range cls {
+		m[c.Slug] = true
+	}
+	return m
+}()
 
 func (p presenter) amount(a rules.Amount) AmountView {
 	v := AmountView{Label: p.text(a.Label), Value: int64(a.Value), Unit: a.Unit, From: a.From, Stale: a.Stale,

@@ -36,7 +36,8 @@ func TestSimulatorForm(t *testing.T) {
 			`id="right-puma"`, `id="right-css_free"`, `id="right-rsa"`,
 			`<span class="badge outcome eligible">` + w.fr("rights.outcome.eligible") + `</span>`,
 			"D. 160-2 CSS", "L. 262-4 CASF",
-			w.fr("rights.web.checklist.rsa"),
+			// The documents to gather link to the guide's checklist.
+			`<a href="/fr/guide/checklists/rsa">` + w.fr("rights.web.checklist.rsa") + `</a>`,
 			// Staff see the link to the status's sheet.
 			`href="/fr/rights/sheets/refugie"`,
 		} {
