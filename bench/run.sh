@@ -14,8 +14,8 @@ BIN=${BIN:-/tmp/parcours}
 TOOL=${TOOL:-/tmp/parcours-load}
 # Each measurement first waits (at most QUIET_WAIT) until other processes
 # use less than QUIET percent of the CPU: others share this machine.
-QUIET=${QUIET:-10}
-QUIET_WAIT=${QUIET_WAIT:-10m}
+QUIET=${QUIET:-15}
+QUIET_WAIT=${QUIET_WAIT:-2m}
 
 go build -o "$BIN" ./cmd/parcours
 go build -o "$TOOL" ./bench/load
@@ -35,5 +35,6 @@ echo
 echo "### Start-up and memory (built binary)"
 "$TOOL" -binary "$BIN" -duration "$DURATION" -c "$CONC" -quiet "$QUIET" -quiet-wait "$QUIET_WAIT" -markdown "${pgflag[@]}"
 echo
-echo "### Go benchmarks"
+echo "### Go benchmarks (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
 go test ./internal/app ./internal/platform/i18n -run '^$' -bench . -benchmem -count 3 | grep -E '^(Benchmark|ok|PASS)'
+echo "(load after: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -153,7 +153,9 @@ func (p *proc) memory() (memory, error) {
 			m.File = kb << 10
 		}
 	}
-	resp, err := http.Get(p.base + "/metrics")
+	client := &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(p.base + "/metrics")
 	if err != nil {
 		return m, err
 	}
