@@ -43,6 +43,10 @@ import (
 	staticfiles "parcours/web"
 )
 
+// pageCacheTTL bounds how long a public page is served from memory: a
+// waiting room full of phones asking for the same page renders it once.
+const pageCacheTTL = 15 * time.Second
+
 // App is the assembled server.
 type App struct {
 	Cfg      config.Config
@@ -226,6 +230,7 @@ func derive(secret []byte, purpose string) []byte {
 func (a *App) routes(secret []byte) error {
 	k := a.Kit
 	a.Router = web.NewRouter(k)
+	a.Router.Cache = web.NewPageCache(pageCacheTTL)
 	rt := a.Router
 	a.AuthWeb = &auth.HTTP{S: a.Auth, K: k, Demo: a.Cfg.Demo, Nav: []auth.NavEntry{
 		{Key: "common.nav.home", Path: "/staff", Shortcut: "h", Perm: auth.PermStaff},

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -55,6 +57,12 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writ
 	if err := a.Jobs.Start(jobCtx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	// Start-up allocates far more than the server keeps (migrations,
+	// catalogs, demo accounts whose argon2id hashing takes 19 MiB each):
+	// give that memory back now rather than holding it until the
+	// scavenger does.
+	runtime.GC()
+	debug.FreeOSMemory()
 	a.SetReady(true)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

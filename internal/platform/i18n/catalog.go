@@ -29,7 +29,12 @@ type Catalog struct {
 	source map[string]*goi18n.Message
 	// fallback records, per language, the IDs served from another language.
 	fallback map[string]map[string]string
-	log      *slog.Logger
+	// simple holds, per language, the messages without plural forms whose
+	// placeholders are all plain {{.Field}}: they are rendered here by
+	// concatenation, without go-i18n's template execution (most texts of a
+	// page are such messages).
+	simple map[string]map[string]*simpleMsg
+	log    *slog.Logger
 }
 
 var pluralForms = []string{"zero", "one", "two", "few", "many"}
@@ -46,6 +51,7 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 		loc:      map[string]*goi18n.Localizer{},
 		own:      map[string]map[string]*goi18n.Message{},
 		fallback: map[string]map[string]string{},
+		simple:   map[string]map[string]*simpleMsg{},
 		log:      log,
 	}
 	files, err := fs.Glob(fsys, "*.json")
@@ -82,6 +88,7 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 		tag := language.MustParse(l.Tag)
 		chain := Chain(l.Tag)
 		fb := map[string]string{}
+		simple := map[string]*simpleMsg{}
 		var msgs []*goi18n.Message
 		ids := map[string]bool{}
 		for _, t := range chain {
@@ -95,7 +102,13 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 					if t != l.Tag {
 						fb[id] = t
 					}
-					msgs = append(msgs, complete(msg))
+					// Simple messages are served from our own table only;
+					// go-i18n keeps (and parses templates for) the others.
+					if sm, ok := compileSimple(msg); ok {
+						simple[id] = sm
+					} else {
+						msgs = append(msgs, complete(msg))
+					}
 					break
 				}
 			}
@@ -104,6 +117,7 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 			return nil, fmt.Errorf("locales (%s): %w", l.Tag, err)
 		}
 		c.fallback[l.Tag] = fb
+		c.simple[l.Tag] = simple
 	}
 	for _, l := range Languages {
 		c.loc[l.Tag] = goi18n.NewLocalizer(c.bundle, l.Tag)
@@ -181,14 +195,15 @@ func (c *Catalog) Localizer(tag string) *L {
 	if !ok {
 		l, _ = Lookup(Source)
 	}
-	return &L{Language: l, c: c, loc: c.loc[l.Tag]}
+	return &L{Language: l, c: c, loc: c.loc[l.Tag], simple: c.simple[l.Tag]}
 }
 
 // L localizes for one language; templates call {{.L.T "id"}}.
 type L struct {
 	Language
-	c   *Catalog
-	loc *goi18n.Localizer
+	c      *Catalog
+	loc    *goi18n.Localizer
+	simple map[string]*simpleMsg
 }
 
 // T translates id; args are name/value pairs for the message template.
@@ -206,6 +221,9 @@ func (l *L) N(id string, n int, args ...any) string {
 // the plural form, as in N; it may be a float64 or json.Number after a JSON
 // round trip (the flash cookie), which go-i18n would refuse.
 func (l *L) TArgs(id string, data map[string]any) string {
+	if sm, ok := l.simple[id]; ok {
+		return sm.render(func(k string) (any, bool) { v, ok := data[k]; return v, ok })
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
 	if n, ok := PluralCount(data["Count"]); ok {
 		cp := maps.Clone(data)
@@ -259,6 +277,9 @@ func PluralCount(v any) (any, bool) {
 // nil, the plural form for count (messages built by domain code carry both,
 // e.g. a reason of the rights simulator: ID, arguments, PluralCount).
 func (l *L) Msg(id string, data map[string]any, count any) string {
+	if sm, ok := l.simple[id]; ok {
+		return sm.render(func(k string) (any, bool) { v, ok := data[k]; return v, ok })
+	}
 	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if err != nil {
 		l.c.log.Error("i18n: cannot localize", "lang", l.Tag, "id", id, "err", err)
@@ -268,6 +289,19 @@ func (l *L) Msg(id string, data map[string]any, count any) string {
 }
 
 func (l *L) localize(id string, count any, args []any) string {
+	if sm, ok := l.simple[id]; ok {
+		return sm.render(func(k string) (any, bool) {
+			if k == "Count" && count != nil {
+				return count, true
+			}
+			for i := 0; i+1 < len(args); i += 2 {
+				if args[i] == k {
+					return args[i+1], true
+				}
+			}
+			return nil, false
+		})
+	}
 	data := map[string]any{}
 	for i := 0; i+1 < len(args); i += 2 {
 		k, ok := args[i].(string)

@@ -18,6 +18,8 @@ type Router struct {
 	// patterns records every registered route, for the authorization
 	// test that checks each one.
 	patterns []Route
+	// Cache keeps the public pages handlers declare shareable (nil: off).
+	Cache *PageCache
 }
 
 // Route is a registered pattern; Lang tells whether it is under /{lang}/.
@@ -91,7 +93,10 @@ func (rt *Router) dispatch(w http.ResponseWriter, r *http.Request) {
 	r2.URL.Path = "/" + rest
 	r2.URL.RawPath = ""
 	r2 = r2.WithContext(WithLang(r.Context(), l))
-	rt.lang.ServeHTTP(w, r2)
+	// The key is the full path, language included (r, not r2).
+	rt.Cache.Wrap(w, r.WithContext(r2.Context()), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		rt.lang.ServeHTTP(w, r2)
+	}))
 }
 
 // redirectHome sends / to the language of the cookie, else of
