@@ -75,7 +75,12 @@ func TestBrowserAdminCreatesUserThenArabic(t *testing.T) {
 			t.Fatalf("French header: brand at x=%.0f, language menu at x=%.0f; want the brand at the left", brandFR.X, langsFR.X)
 		}
 
-		// Users list, then the "new user" form, through the menus.
+		// Users list, then the "new user" form, through the menus: the
+		// administration pages are in the Administration drop-down.
+		if got, want := c.Text(t, "nav.mainnav details.navgroup:has(a[href=\"/fr/admin/users\"]) > summary"), fr.T("common.nav.group.admin"); got != want {
+			t.Fatalf("drop-down %q, want %q", got, want)
+		}
+		c.Click(t, `nav.mainnav details.navgroup:has(a[href="/fr/admin/users"]) > summary`)
 		c.Follow(t, `nav.mainnav a[href="/fr/admin/users"]`)
 		if got := c.Attr(t, `nav.mainnav a[href="/fr/admin/users"]`, "aria-current"); got != "page" {
 			t.Fatalf("users menu entry aria-current=%q", got)

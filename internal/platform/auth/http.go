@@ -22,10 +22,12 @@ import (
 //go:embed templates/*.html
 var templatesFS embed.FS
 
-// NavEntry is a staff menu entry shown to users with Perm.
+// NavEntry is a staff menu entry shown to users with Perm. Entries of a
+// Group (a message ID) are gathered in a drop-down menu of that name.
 type NavEntry struct {
 	Key, Path, Shortcut string
 	Perm                Perm
+	Group               string
 }
 
 // HTTP holds the sign-in pages and the access middleware.
@@ -151,7 +153,7 @@ func (h *HTTP) viewer(p *Principal) *web.Viewer {
 	}
 	for _, n := range h.Nav {
 		if p.Can(n.Perm) {
-			v.Nav = append(v.Nav, web.NavItem{Key: n.Key, Path: n.Path, Shortcut: n.Shortcut})
+			v.Nav = append(v.Nav, web.NavItem{Key: n.Key, Path: n.Path, Shortcut: n.Shortcut, Group: n.Group})
 		}
 	}
 	return v

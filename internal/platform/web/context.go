@@ -79,6 +79,45 @@ type NavItem struct {
 	Key      string // message ID of the label
 	Path     string // path without the language prefix
 	Shortcut string // keyboard shortcut letter, handled by app.js
+	Group    string // message ID of the drop-down menu it belongs to ("" = the bar)
+}
+
+// NavGroup is a drop-down menu of the staff bar.
+type NavGroup struct {
+	Key   string
+	Items []NavItem
+}
+
+// Bar is the menu entries shown directly in the bar.
+func (v *Viewer) Bar() []NavItem {
+	var out []NavItem
+	for _, n := range v.Nav {
+		if n.Group == "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Groups is the drop-down menus, in the order of their first entry.
+func (v *Viewer) Groups() []NavGroup {
+	var out []NavGroup
+	for _, n := range v.Nav {
+		if n.Group == "" {
+			continue
+		}
+		i := len(out)
+		for j, g := range out {
+			if g.Key == n.Group {
+				i = j
+			}
+		}
+		if i == len(out) {
+			out = append(out, NavGroup{Key: n.Group})
+		}
+		out[i].Items = append(out[i].Items, n)
+	}
+	return out
 }
 
 // WithViewer stores the signed-in user's chrome.
