@@ -34,6 +34,7 @@ func main() {
 	caseload := flag.Int("caseload", 200, "files followed by the measured social worker")
 	measure := flag.Bool("measure", false, "measure an existing generated database instead of generating")
 	n := flag.Int("n", 300, "requests per measured page")
+	verbose := flag.Bool("v", false, "log the server's warnings and errors to stderr")
 	flag.Parse()
 	if (*sqlite == "") == (*pg == "") {
 		fmt.Fprintln(os.Stderr, "peoplegen: give -sqlite FILE or -postgres URL")
@@ -48,17 +49,19 @@ func main() {
 	cfg := config.Default()
 	cfg.DataDir = os.TempDir()
 	cfg.BaseURL = "http://127.0.0.1"
-	a, err := app.New(ctx, cfg, app.Options{DB: d, Secret: gen.Secret, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Argon2: &auth.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}, SkipMigrate: *measure})
+	var logOut io.Writer = io.Discard
+	if *verbose {
+		logOut = os.Stderr
+	}
+	a, err := app.New(ctx, cfg, app.Options{DB: d, Secret: gen.Secret, Log: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Argon2: &auth.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}})
 	if err != nil {
 		fail(err)
 	}
 	if *measure {
-		rep, err := gen.Measure(ctx, a, *n)
-		if err != nil {
+		if err := gen.Measure(ctx, a, *n, os.Stdout); err != nil {
 			fail(err)
 		}
-		fmt.Print(rep)
 		return
 	}
 	start := time.Now()

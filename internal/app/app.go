@@ -24,6 +24,7 @@ import (
 	"parcours/internal/admin"
 	"parcours/internal/domicile"
 	"parcours/internal/guide"
+	"parcours/internal/guide/exchange"
 	"parcours/internal/guide/glossary"
 	"parcours/internal/org"
 	"parcours/internal/pathway"
@@ -92,7 +93,7 @@ type Options struct {
 // Migrations lists every module's migrations; db.Migrate sorts them by id.
 func Migrations() []db.Migration {
 	var ms []db.Migration
-	for _, m := range [][]db.Migration{org.Migrations(), guide.Migrations(), glossary.Migrations(), auth.Migrations(), audit.Migrations(), notify.Migrations(), rights.Migrations(), people.Migrations(), pathway.Migrations(), domicile.Migrations()} {
+	for _, m := range [][]db.Migration{org.Migrations(), guide.Migrations(), exchange.Migrations(), glossary.Migrations(), auth.Migrations(), audit.Migrations(), notify.Migrations(), rights.Migrations(), people.Migrations(), pathway.Migrations(), domicile.Migrations()} {
 		ms = append(ms, m...)
 	}
 	return ms
@@ -246,6 +247,7 @@ func (a *App) routes(secret []byte) error {
 		{Key: "common.nav.outbox", Path: "/admin/outbox", Shortcut: "o", Perm: auth.PermOutboxRead, Group: "common.nav.group.admin"},
 		{Key: "guide.nav.guide", Path: "/admin/guide", Shortcut: "d", Perm: auth.PermGuideEdit, Group: "common.nav.group.admin"},
 		{Key: "guide.nav.translations", Path: "/admin/guide/translations", Shortcut: "l", Perm: auth.PermTranslate, Group: "common.nav.group.admin"},
+		{Key: "exchange.nav", Path: "/admin/guide/exchange", Shortcut: "x", Perm: auth.PermGuideEdit, Group: "common.nav.group.admin"},
 		{Key: "glossary.nav.audio", Path: "/admin/glossary/audio", Shortcut: "v", Perm: auth.PermGlossaryAudio, Group: "common.nav.group.admin"},
 		{Key: "rights.web.nav.sheets", Path: "/rights/sheets", Shortcut: "f", Perm: auth.PermRightsRead, Group: "common.nav.group.rights"},
 		{Key: "rights.web.nav.simulator", Path: "/rights/simulator", Shortcut: "r", Perm: auth.PermRightsRead, Group: "common.nav.group.rights"},
@@ -269,6 +271,8 @@ func (a *App) routes(secret []byte) error {
 	modules := []interface{ Register(*web.Router) error }{
 		&public.HTTP{K: k},
 		guideWeb,
+		&exchange.HTTP{S: &exchange.Service{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Guide: a.Guide, Catalog: k.Catalog,
+			BaseURL: a.Cfg.BaseURL}, K: k, Auth: a.AuthWeb},
 		a.AuthWeb,
 		&org.HTTP{S: a.Org, K: k, Auth: a.AuthWeb},
 		&admin.HTTP{K: k, Auth: a.AuthWeb, Audit: a.Audit, Outbox: a.Outbox},

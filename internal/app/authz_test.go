@@ -203,7 +203,7 @@ func azRows() []azRow {
 		// No human recording to delete in this world.
 		{pattern: "POST /admin/glossary/audio/{slug}/delete", staff: []auth.Role{auth.Admin, auth.Translator}, path: fixed("/fr/admin/glossary/audio/prefecture/delete"),
 			form: func(*azWorld) url.Values { return url.Values{"lang": {"fr"}} }, want: 404},
-	}, slices.Concat(guideRows(), peopleRows())...)
+	}, slices.Concat(guideRows(), peopleRows(), domicileRows())...)
 }
 
 // azWorld is two centres: centre 1 with sites A, B and D (D has no staff,

@@ -2,7 +2,7 @@ package domicile_test
 
 import (
 	"context"
-	"html"
+	htmlpkg "html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -122,11 +122,11 @@ func (f *fx) file(t *testing.T, id string) *domicile.File {
 }
 
 func (f *fx) fr(id string, args ...any) string {
-	return html.EscapeString(f.App.Catalog.Localizer("fr").T(id, args...))
+	return htmlpkg.EscapeString(f.App.Catalog.Localizer("fr").T(id, args...))
 }
 
 func (f *fx) frN(id string, n int, args ...any) string {
-	return html.EscapeString(f.App.Catalog.Localizer("fr").N(id, n, args...))
+	return htmlpkg.EscapeString(f.App.Catalog.Localizer("fr").N(id, n, args...))
 }
 
 // post sends a form and expects a redirect (done), returning the flash page
@@ -193,3 +193,6 @@ func day(s string) time.Time {
 func testMembership(f *fx) auth.Membership {
 	return auth.Membership{Role: auth.ReceptionAgent, SiteID: f.siteA.ID}
 }
+
+// html escapes a text as the pages show it.
+func html(s string) string { return htmlpkg.EscapeString(s) }

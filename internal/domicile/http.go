@@ -76,7 +76,8 @@ func (h *HTTP) Register(rt *web.Router) error {
 	rt.Handle("GET /domiciliation/retention", need(manage, k.H(h.retention)))
 	rt.Handle("GET /domiciliation/settings", need(manage, k.H(h.settingsForm)))
 	rt.Handle("POST /domiciliation/settings", need(manage, k.H(h.settings)))
-	rt.Handle("POST /domiciliation/settings/retention", need(manage, k.H(h.retentionSet)))
+	// The retention period is the whole centre's: administrators.
+	rt.Handle("POST /domiciliation/settings/retention", need(auth.PermSitesManage, k.H(h.retentionSet)))
 	h.Auth.StaffArea(rt, "/domiciliation")
 	h.registerPortal(rt)
 	return nil
@@ -119,18 +120,18 @@ func intField(f *web.Form, name string, lo, hi, def int) int {
 	return n
 }
 
-// sitesData is what pages with a site choice need.
-type sitesData struct {
+// SitesData is what pages with a site choice need.
+type SitesData struct {
 	Sites []org.Site
 	Names map[string]string
 }
 
-func (h *HTTP) sites(ctx context.Context, p *auth.Principal, perm auth.Perm) (sitesData, error) {
+func (h *HTTP) sites(ctx context.Context, p *auth.Principal, perm auth.Perm) (SitesData, error) {
 	ss, err := h.S.Sites(ctx, p, perm)
 	if err != nil {
-		return sitesData{}, err
+		return SitesData{}, err
 	}
-	d := sitesData{Sites: ss, Names: map[string]string{}}
+	d := SitesData{Sites: ss, Names: map[string]string{}}
 	for _, s := range ss {
 		d.Names[s.ID] = s.Name
 	}
@@ -138,7 +139,7 @@ func (h *HTTP) sites(ctx context.Context, p *auth.Principal, perm auth.Perm) (si
 }
 
 // siteParam returns the site chosen in the query if the user may use it.
-func siteParam(r *http.Request, sd sitesData) string {
+func siteParam(r *http.Request, sd SitesData) string {
 	id := r.URL.Query().Get("site")
 	if _, ok := sd.Names[id]; ok {
 		return id
@@ -148,7 +149,7 @@ func siteParam(r *http.Request, sd sitesData) string {
 
 // SiteOptions lists the sites for a select, with "every site" first when
 // allowed.
-func (d sitesData) SiteOptions(all bool) []web.Option {
+func (d SitesData) SiteOptions(all bool) []web.Option {
 	var out []web.Option
 	if all {
 		out = append(out, web.Option{Value: "", Label: "domicile.all_sites"})
@@ -162,7 +163,7 @@ func (d sitesData) SiteOptions(all bool) []web.Option {
 // ---- home, counters, search ----
 
 type homeData struct {
-	sitesData
+	SitesData
 	Site      string
 	Counters  *Counters
 	Query     string
@@ -188,7 +189,7 @@ func (h *HTTP) homeData(r *http.Request) (*homeData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &homeData{sitesData: sd, Site: siteParam(r, sd), Today: h.S.Clock.Now(), Worklists: Worklists,
+	d := &homeData{SitesData: sd, Site: siteParam(r, sd), Today: h.S.Clock.Now(), Worklists: Worklists,
 		Instruct: p.Can(auth.PermDomicileInstruct), Manage: p.Can(auth.PermDomicileManage)}
 	if d.Counters, err = h.S.Counters(r.Context(), p, d.Site); err != nil {
 		return nil, err
@@ -213,7 +214,7 @@ func (h *HTTP) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &homeData{sitesData: sd, Query: clip(web.Clean(r.URL.Query().Get("q")), 100), Today: h.S.Clock.Now(), Searched: true,
+	d := &homeData{SitesData: sd, Query: clip(web.Clean(r.URL.Query().Get("q")), 100), Today: h.S.Clock.Now(), Searched: true,
 		Instruct: p.Can(auth.PermDomicileInstruct)}
 	if d.Results, err = h.S.Find(r.Context(), p, d.Query, 30); err != nil {
 		return err
@@ -227,7 +228,7 @@ func (h *HTTP) search(w http.ResponseWriter, r *http.Request) error {
 // ---- worklists ----
 
 type worklistData struct {
-	sitesData
+	SitesData
 	List    string
 	Site    string
 	Entries []Entry
@@ -248,7 +249,7 @@ func (h *HTTP) worklist(w http.ResponseWriter, r *http.Request) error {
 	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(1, min(page, 10000))
-	d := worklistData{sitesData: sd, List: list, Site: siteParam(r, sd), Today: h.S.Clock.Now(), Decide: p.Can(auth.PermDomicileInstruct)}
+	d := worklistData{SitesData: sd, List: list, Site: siteParam(r, sd), Today: h.S.Clock.Now(), Decide: p.Can(auth.PermDomicileInstruct)}
 	es, more, err := h.S.Worklist(r.Context(), p, list, d.Site, page)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ import (
 // ---- annual report ----
 
 type reportData struct {
-	sitesData
+	SitesData
 	Site     string
 	From, To time.Time
 	Year     int
@@ -70,7 +70,7 @@ func (h *HTTP) reportData(r *http.Request) (*reportData, map[string]string, erro
 		return nil, nil, err
 	}
 	from, to, year, fields := h.reportPeriod(r)
-	d := &reportData{sitesData: sd, Site: siteParam(r, sd), From: from, To: to, Year: year}
+	d := &reportData{SitesData: sd, Site: siteParam(r, sd), From: from, To: to, Year: year}
 	for y := h.S.today().Year(); y >= h.S.today().Year()-5; y-- {
 		d.Years = append(d.Years, y)
 	}
@@ -120,7 +120,7 @@ func (h *HTTP) reportXLSX(w http.ResponseWriter, r *http.Request) error {
 // ---- import ----
 
 type importData struct {
-	sitesData
+	SitesData
 	Site     string
 	Preview  *Preview
 	Columns  []string
@@ -135,7 +135,7 @@ func (h *HTTP) importSites(r *http.Request) (importData, error) {
 	if err != nil {
 		return importData{}, err
 	}
-	d := importData{sitesData: sd, Columns: TemplateColumns}
+	d := importData{SitesData: sd, Columns: TemplateColumns}
 	if len(sd.Sites) > 0 {
 		d.Site = sd.Sites[0].ID
 	}
@@ -258,8 +258,7 @@ func (h *HTTP) retention(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.K.Render(w, r, http.StatusOK, "domicile/retention", retentionData{Rows: rows, Months: months,
-		All: p.ScopeOf(auth.PermDomicileManage).All})
+	return h.K.Render(w, r, http.StatusOK, "domicile/retention", retentionData{Rows: rows, Months: months, All: p.Can(auth.PermSitesManage)})
 }
 
 func (h *HTTP) retentionSet(w http.ResponseWriter, r *http.Request) error {
@@ -290,7 +289,7 @@ func (h *HTTP) retentionSet(w http.ResponseWriter, r *http.Request) error {
 // ---- settings ----
 
 type settingsData struct {
-	sitesData
+	SitesData
 	Site string
 	S    *Settings
 	Days []int
@@ -308,7 +307,7 @@ func (h *HTTP) settingsData(r *http.Request, site string) (*settingsData, error)
 			site = sd.Sites[0].ID
 		}
 	}
-	d := &settingsData{sitesData: sd, Site: site, Days: []int{1, 2, 3, 4, 5, 6, 7}}
+	d := &settingsData{SitesData: sd, Site: site, Days: []int{1, 2, 3, 4, 5, 6, 7}}
 	if site != "" {
 		if d.S, err = h.S.Settings(r.Context(), h.S.DB.R, p.OrgID, site); err != nil {
 			return nil, err

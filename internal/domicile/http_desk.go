@@ -105,7 +105,7 @@ func (h *HTTP) intake(w http.ResponseWriter, r *http.Request) error {
 // ---- batch ----
 
 type batchData struct {
-	sitesData
+	SitesData
 	Site   string
 	Text   string
 	Errors []BatchError
@@ -116,7 +116,7 @@ func (h *HTTP) batchForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := batchData{sitesData: sd, Site: siteParam(r, sd)}
+	d := batchData{SitesData: sd, Site: siteParam(r, sd)}
 	if d.Site == "" && len(sd.Sites) > 0 {
 		d.Site = sd.Sites[0].ID
 	}
@@ -133,7 +133,7 @@ func (h *HTTP) batch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := batchData{sitesData: sd, Site: f.Value("site"), Text: f.Value("lines")}
+	d := batchData{SitesData: sd, Site: f.Value("site"), Text: f.Value("lines")}
 	lines, errs := ParseBatch(d.Text)
 	if len(errs) > 0 {
 		d.Errors = errs

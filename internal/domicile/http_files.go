@@ -433,13 +433,13 @@ func (h *HTTP) interview(w http.ResponseWriter, r *http.Request) error {
 // ---- decisions ----
 
 type decisionData struct {
-	E        *Entry
-	To       string
-	In       DecisionInput
-	Today    time.Time
-	OrgKind  string
+	E         *Entry
+	To        string
+	In        DecisionInput
+	Today     time.Time
+	OrgKind   string
 	Interview *Interview
-	Problem  *apperr.Error
+	Problem   *apperr.Error
 }
 
 // Reasons lists the reasons offered for the decision (refusal or end).
@@ -590,7 +590,7 @@ func (h *HTTP) card(w http.ResponseWriter, r *http.Request) error {
 // ---- new request ----
 
 type newData struct {
-	sitesData
+	SitesData
 	Query      string
 	Results    []people.Person
 	Person     *people.Person
@@ -631,7 +631,7 @@ func (h *HTTP) newData(r *http.Request) (*newData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &newData{sitesData: sd, Langs: i18n.Languages, In: people.Input{MsgLang: "fr", HouseholdSize: 1}}
+	d := &newData{SitesData: sd, Langs: i18n.Languages, In: people.Input{MsgLang: "fr", HouseholdSize: 1}}
 	if len(sd.Sites) > 0 {
 		d.Site = sd.Sites[0].ID
 	}

@@ -53,6 +53,7 @@ var importColumns = map[string][]string{
 	"status":         {"statut", "statutdomicilie", "status"},
 	"refusal":        {"motifrefus", "motifderefus"},
 	"end_reason":     {"motifradiation", "motifderadiation"},
+	"ended_on":       {"dateradiation", "datederadiation"},
 	"kind":           {"type", "typedom", "typededomiciliation", "typedemande"},
 	"requested":      {"datedemande", "datedelademande"},
 	"start":          {"datedebut", "datededebut", "datedebutdom", "datededebutdeladomiciliation"},
@@ -104,14 +105,14 @@ var templateNames = map[string]string{"number": "numero", "civility": "civilite"
 	"elsewhere": "domiciliation_existante", "work": "situation_pro", "income": "revenus", "link": "lien_commune", "household": "menage",
 	"residence": "residence", "cause": "cause", "reason": "raison", "support": "accompagnement", "comments": "commentaires",
 	"dep_family": "ayant_droit_1_nom", "dep_given": "ayant_droit_1_prenom", "dep_birth": "ayant_droit_1_date_naissance",
-	"dep_link": "ayant_droit_1_lien", "restricted": "champ_restreint", "interview_date": "date_entretien",
+	"dep_link": "ayant_droit_1_lien", "restricted": "champ_restreint", "interview_date": "date_entretien", "ended_on": "date_radiation",
 	"link_detail": "lien_commune", "residence_detail": "residence", "cause_detail": "cause", "reason_detail": "raison",
 	"work_detail": "situation_pro", "held_on": "date_entretien", "referred_by": "orientation", "income_kind": "revenus", "support_by": "accompagnement"}
 
 // TemplateColumns is the documented template's header row.
 var TemplateColumns = []string{"numero", "civilite", "nom", "prenom", "date_naissance", "lieu_naissance", "telephone", "email",
 	"statut", "type", "date_demande", "date_debut", "date_fin", "date_premiere_dom", "date_dernier_passage", "motif_refus",
-	"motif_radiation", "orientation", "orientation_detail", "domiciliation_existante", "situation_pro", "revenus", "lien_commune",
+	"motif_radiation", "date_radiation", "orientation", "orientation_detail", "domiciliation_existante", "situation_pro", "revenus", "lien_commune",
 	"menage", "residence", "cause", "raison", "accompagnement", "commentaires",
 	"ayant_droit_1_nom", "ayant_droit_1_prenom", "ayant_droit_1_date_naissance", "ayant_droit_1_lien"}
 
@@ -414,7 +415,9 @@ func validateTable(t *table, today time.Time, validatePerson func(*people.Input)
 // validateRow reads one line.
 func validateRow(line int, cell map[string]string, today time.Time, validatePerson func(*people.Input) error) (importRow, []LineError) {
 	var errs []LineError
-	fail := func(col, key string) { errs = append(errs, LineError{Line: line, Column: col, Key: key, Value: cell[col]}) }
+	fail := func(col, key string) {
+		errs = append(errs, LineError{Line: line, Column: col, Key: key, Value: cell[col]})
+	}
 	row := importRow{Line: line}
 	date := func(col string) *time.Time {
 		if cell[col] == "" {
@@ -496,11 +499,23 @@ func validateRow(line int, cell map[string]string, today time.Time, validatePers
 			d.Reason = "other"
 		}
 	}
-	if status == StatusEnded {
+	if status == StatusEnded && start != nil && end != nil {
 		d.Reason = coded("end_reason")
 		if d.Reason == "" {
 			d.Reason = "other"
 		}
+		// Without its date, a radiation is taken at the end of the period.
+		cut := date("ended_on")
+		if cut == nil {
+			cut = ptr(end.AddDate(0, 0, 1))
+			if cut.After(today) {
+				cut = &today
+			}
+		}
+		if cut.Before(*start) || cut.After(today) {
+			fail("ended_on", "domicile.import.ended_on")
+		}
+		f.CutOn = cut
 	}
 	for col, t := range map[string]*time.Time{"first": first, "last_contact": last, "requested": requested} {
 		if t != nil && t.After(today) {
@@ -626,7 +641,7 @@ func (s *Service) loadImport(ctx context.Context, p *auth.Principal, id string) 
 		return nil, apperr.ErrNotFound
 	}
 	im := new(Import)
-	if err := s.DB.R.NewSelect().Model(im).Where("org_id = ? AND id = ? AND user_id = ?", p.OrgID, id, p.UserID).Scan(ctx); err != nil {
+	if err := s.DB.R.NewSelect().Model(im).Where("org_id = ? AND id = ?", p.OrgID, id).Scan(ctx); err != nil {
 		return nil, db.Translate(err)
 	}
 	if !p.CanAt(auth.PermDomicileManage, im.SiteID) {
@@ -745,14 +760,11 @@ func (s *Service) importRow(ctx context.Context, tx bun.Tx, p *auth.Principal, s
 	f := r.File
 	f.ID, f.OrgID, f.SiteID, f.PersonID, f.Number, f.Version = db.NewID(), p.OrgID, siteID, &per.ID, n, 1
 	f.CreatedBy, f.CreatedAt, f.UpdatedAt = p.UserID, now, now
-	if f.Status == StatusEnded || f.Status == StatusRefused || f.Status == StatusValid {
+	switch f.Status {
+	case StatusEnded:
+		f.DecidedOn = f.CutOn
+	case StatusRefused, StatusValid:
 		f.DecidedOn = &r.Decision.DecidedOn
-	}
-	if f.Status == StatusEnded {
-		f.CutOn = f.DecidedOn
-		if f.EndOn != nil && f.EndOn.Before(*f.CutOn) {
-			f.CutOn = ptr(f.EndOn.AddDate(0, 0, 1))
-		}
 	}
 	if _, err := tx.NewInsert().Model(&f).Exec(ctx); err != nil {
 		return err
@@ -797,7 +809,7 @@ func TemplateCSV() []byte {
 	w.Comma = ';'
 	_ = w.Write(TemplateColumns)
 	_ = w.Write([]string{"", "F", "DIALLO", "Aminata", "12/03/1985", "Conakry", "06 12 34 56 78", "", "VALIDE", "PREMIERE_DOM",
-		"02/01/2026", "05/01/2026", "04/01/2027", "05/01/2026", "20/11/2026", "", "", "", "", "NON", "RSA", "OUI", "RESIDENTIEL",
+		"02/01/2026", "05/01/2026", "04/01/2027", "05/01/2026", "20/11/2026", "", "", "", "", "", "NON", "RSA", "OUI", "RESIDENTIEL",
 		"FEMME_ISOLE_AVEC_ENFANT", "HEBERGEMENT_TIERS", "RUPTURE", "PRESTATIONS_SOCIALES", "OUI", "",
 		"DIALLO", "Fatou", "04/07/2015", "ENFANT"})
 	w.Flush()

@@ -490,6 +490,9 @@ type DeskRow struct {
 	Name   string
 }
 
+// Time is the hour of the intake (the list only holds today's), Paris time.
+func (r DeskRow) Time() string { return r.Mail.ReceivedAt.In(clock.Paris).Format("15:04") }
+
 // TodayIntakes lists the last intakes of the user's sites today.
 func (s *Service) TodayIntakes(ctx context.Context, p *auth.Principal, limit int) ([]DeskRow, error) {
 	sc, err := scope(p, auth.PermDomicileMail)

@@ -186,10 +186,11 @@ func (s *Service) RetentionMonths(ctx context.Context, q bun.IDB, orgID string) 
 	return n[0], nil
 }
 
-// SetRetention changes the centre's retention period (centre-wide
-// managers: administrators), between 12 and 120 months.
+// SetRetention changes the centre's retention period, a setting of the
+// whole centre (administrators, who manage the centre's sites), between 12
+// and 120 months.
 func (s *Service) SetRetention(ctx context.Context, p *auth.Principal, months int) error {
-	if !p.ScopeOf(auth.PermDomicileManage).All {
+	if !p.Can(auth.PermSitesManage) {
 		return apperr.ErrForbidden
 	}
 	if months < 12 || months > 120 {

@@ -102,9 +102,13 @@ type panelData struct {
 	Flags      []FlagView
 	Colleagues []people.Colleague
 	Users      map[string]string
+	Answers    []Task
 	Today      time.Time
 	Now        time.Time
 }
+
+// AnswerText translates a partner's answer shown on the page.
+func (d panelData) AnswerText(l *i18n.L, t Task) string { return l.TArgs(t.Key, t.Args()) }
 
 // ObjectiveTitle names a step's objective.
 func (d panelData) ObjectiveTitle(id string) string {
@@ -173,6 +177,12 @@ func (h *HTTP) PersonPanel(r *http.Request, per *people.Person, a people.Access)
 		}
 	}
 	if d.Colleagues, err = h.S.People.Colleagues(ctx, p); err != nil {
+		return people.PanelHTML{}, err
+	}
+	// The partners' answers to the user's referrals, not yet looked at,
+	// come back as a notice on the page.
+	if err := h.S.DB.R.NewSelect().Model(&d.Answers).Where("tk.org_id = ? AND tk.user_id = ? AND tk.person_id = ? AND tk.kind = 'referral_answer' AND tk.done_at IS NULL",
+		p.OrgID, p.UserID, per.ID).Order("tk.created_at").Scan(ctx); err != nil {
 		return people.PanelHTML{}, err
 	}
 	d.Users = map[string]string{}
@@ -551,6 +561,10 @@ func (h *HTTP) legalFile(r *http.Request) (*people.Person, error) {
 func (h *HTTP) triagePage(w http.ResponseWriter, r *http.Request) error {
 	per, err := h.legalFile(r)
 	if err != nil {
+		return err
+	}
+	// The answers are part of the file: an audited read.
+	if _, _, err := h.S.People.Read(r.Context(), auth.From(r.Context()), per.ID, "triage"); err != nil {
 		return err
 	}
 	last, err := h.S.LastAssessment(r.Context(), per.ID)

@@ -139,6 +139,10 @@ func TestDoneWhen(t *testing.T) {
 		if !strings.Contains(page, "Recours déposé au tribunal administratif") {
 			t.Error("report not on the person's page")
 		}
+		if !strings.Contains(page, `class="flash ok answer"`) ||
+			!strings.Contains(page, f.fr("pathway.task.referral_accepted", "Org", "La Cimade", "Service", "Permanence juridique étrangers")) {
+			t.Error("the partner's answers are not announced on the person's page")
+		}
 		if !strings.Contains(page, "Rendez-vous CPAM pour la carte AME") {
 			t.Error("next step gone")
 		}

@@ -70,3 +70,23 @@ func FuzzParsePhone(f *testing.F) {
 		_ = FormatPhone(e164)
 	})
 }
+
+// FuzzParseBirth: the birth field of the search either fails or gives a
+// year in range, and the date's year when it is a date.
+func FuzzParseBirth(f *testing.F) {
+	for _, s := range []string{"1990", "25/11/1990", "1990-11-25", "25.11.1990", "", " 1990 ", "0000", "31/02/2000", "99999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, y, ok := ParseBirth(s)
+		if !ok {
+			return
+		}
+		if d != nil && d.Year() != y {
+			t.Fatalf("%q: date %v, year %d", s, d, y)
+		}
+		if (d != nil || y != 0) && (y < 1900 || y > 2100) {
+			t.Fatalf("%q: year %d out of range", s, y)
+		}
+	})
+}

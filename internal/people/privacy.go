@@ -57,8 +57,11 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, keepID, dupID, r
 			return err
 		}
 		// The duplicate's keys join the kept file's.
-		if _, err := tx.NewRaw(`INSERT INTO person_name_keys (org_id, name_key, person_id)
-			SELECT org_id, name_key, ? FROM person_name_keys WHERE person_id = ? ON CONFLICT DO NOTHING`, keep.ID, dup.ID).Exec(ctx); err != nil {
+		if _, err := tx.NewRaw(`INSERT INTO person_name_keys (org_id, name_key, person_id, birth_year)
+			SELECT org_id, name_key, ?, ? FROM person_name_keys WHERE person_id = ? ON CONFLICT DO NOTHING`, keep.ID, keep.BirthYear, dup.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model((*nameKey)(nil)).Set("birth_year = ?", keep.BirthYear).Where("person_id = ?", keep.ID).Exec(ctx); err != nil {
 			return err
 		}
 		if _, err := tx.NewDelete().Model((*nameKey)(nil)).Where("person_id = ?", dup.ID).Exec(ctx); err != nil {

@@ -87,13 +87,15 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, q Query) ([]Per
 		return sq.Where(col+" = ?", keys[i])
 	}
 	if len(keys) > 0 {
-		// The most selective part drives: the first word's keys, then the
-		// file (SQLite would otherwise start from the user's sites).
+		// The first word's keys drive, in key order (exact matches of a
+		// prefix come first), then the file: the first matches in the
+		// user's files are read, never every file of a common name. SQLite
+		// would otherwise start from the user's sites.
 		join := "person_name_keys AS k JOIN persons AS p ON p.id = k.person_id"
 		if s.DB.Engine == db.SQLite {
 			join = "person_name_keys AS k CROSS JOIN persons AS p ON p.id = k.person_id"
 		}
-		sel = keyCond(sel.ModelTableExpr(join).Distinct().Where("k.org_id = ?", p.OrgID), "k.name_key", 0)
+		sel = keyCond(sel.ModelTableExpr(join).Where("k.org_id = ?", p.OrgID), "k.name_key", 0)
 	}
 	for i := 1; i < len(keys); i++ {
 		sub := keyCond(s.DB.R.NewSelect().Table("person_name_keys").Column("person_id").Where("org_id = ?", p.OrgID), "name_key", i)
@@ -109,8 +111,31 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, q Query) ([]Per
 		sel = sel.Where("p.phone = ?", phone)
 	}
 	sel = s.scope(sel, p)
-	err := sel.Order("p.sort_name", "p.id").Limit(int64(q.Limit)).Scan(ctx)
-	return out, err
+	if len(keys) == 0 {
+		err := sel.Order("p.sort_name", "p.id").Limit(int64(q.Limit)).Scan(ctx)
+		return out, err
+	}
+	// A file may match twice (two keys under a prefix): read a little more,
+	// keep each once, then sort by name.
+	if err := sel.OrderExpr("k.name_key, k.birth_year, k.person_id").Limit(int64(2 * q.Limit)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	out = slices.DeleteFunc(out, func(per Person) bool {
+		dup := seen[per.ID]
+		seen[per.ID] = true
+		return dup
+	})
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	slices.SortFunc(out, func(a, b Person) int {
+		if c := strings.Compare(a.SortName, b.SortName); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
 }
 
 // scope restricts a query on "persons AS p" to the files the user may open.
@@ -154,11 +179,20 @@ const maxCandidates = 10
 func (s *Service) Duplicates(ctx context.Context, p *auth.Principal, in Input, except string) ([]Candidate, error) {
 	given := unionKeys(in.GivenName, in.GivenLatin)
 	family := unionKeys(in.FamilyName, in.FamilyLatin)
+	year := in.BirthYear
+	if in.BirthDate != nil {
+		year = in.BirthDate.Year()
+	}
 	var ids []string
 	if len(given) > 0 || len(family) > 0 {
 		all := append(slices.Clone(given), family...)
 		q := s.DB.R.NewSelect().Table("person_name_keys").Column("person_id").
 			Where("org_id = ? AND name_key IN (?)", p.OrgID, bun.List(all)).Group("person_id")
+		if year != 0 {
+			// Only the years a duplicate may have (see matchReason), and
+			// the files without a year: each (key, year) is one index seek.
+			q = q.Where("birth_year IN (?)", bun.List([]int{0, year - 2, year - 1, year, year + 1, year + 2}))
+		}
 		if len(given) > 0 {
 			q = q.Having("MAX(CASE WHEN name_key IN (?) THEN 1 ELSE 0 END) = 1", bun.List(given))
 		}
@@ -188,13 +222,28 @@ func (s *Service) Duplicates(ctx context.Context, p *auth.Principal, in Input, e
 	found = slices.DeleteFunc(found, func(per Person) bool { return per.MergedInto != "" || per.Anonymised() || per.ID == except })
 	slices.SortFunc(found, func(a, b Person) int { return strings.Compare(a.SortName, b.SortName) })
 	var out []Candidate
+	var pers []*Person
 	for i := range found {
 		per := &found[i]
 		reason := matchReason(per, in, slices.Contains(ids, per.ID))
 		if reason == "" {
 			continue
 		}
-		c := Candidate{Reason: reason, SiteID: per.SiteID, BirthYear: per.BirthYear}
+		out = append(out, Candidate{Reason: reason, SiteID: per.SiteID, BirthYear: per.BirthYear})
+		pers = append(pers, per)
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return reasonRank(out[a].Reason) - reasonRank(out[b].Reason) })
+	if len(order) > maxCandidates {
+		order = order[:maxCandidates]
+	}
+	// Access is computed for the candidates shown only.
+	shown := make([]Candidate, 0, len(order))
+	for _, i := range order {
+		c, per := out[i], pers[i]
 		a, err := s.AccessTo(ctx, s.DB.R, p, per)
 		if err != nil {
 			return nil, err
@@ -205,13 +254,9 @@ func (s *Service) Duplicates(ctx context.Context, p *auth.Principal, in Input, e
 		} else {
 			c.Hidden = true
 		}
-		out = append(out, c)
+		shown = append(shown, c)
 	}
-	slices.SortStableFunc(out, func(a, b Candidate) int { return reasonRank(a.Reason) - reasonRank(b.Reason) })
-	if len(out) > maxCandidates {
-		out = out[:maxCandidates]
-	}
-	return out, nil
+	return shown, nil
 }
 
 func reasonRank(r string) int {

@@ -161,9 +161,10 @@ func keysOf(per *Person) []string {
 type nameKey struct {
 	bun.BaseModel `bun:"table:person_name_keys"`
 
-	OrgID    string `bun:"org_id"`
-	Key      string `bun:"name_key"`
-	PersonID string `bun:"person_id"`
+	OrgID     string `bun:"org_id"`
+	Key       string `bun:"name_key"`
+	PersonID  string `bun:"person_id"`
+	BirthYear int    `bun:"birth_year"`
 }
 
 // writeKeys replaces the name keys of a file.
@@ -177,7 +178,7 @@ func writeKeys(ctx context.Context, tx bun.Tx, per *Person) error {
 	}
 	rows := make([]nameKey, len(keys))
 	for i, k := range keys {
-		rows[i] = nameKey{OrgID: per.OrgID, Key: k, PersonID: per.ID}
+		rows[i] = nameKey{OrgID: per.OrgID, Key: k, PersonID: per.ID, BirthYear: per.BirthYear}
 	}
 	_, err := tx.NewInsert().Model(&rows).Exec(ctx)
 	return err

@@ -92,7 +92,6 @@ func Generate(ctx context.Context, d *db.DB, authSvc *auth.Service, opt Options)
 	today := people.Today(now)
 	res := &Result{}
 	var sites []string
-	var workers []string
 	err := d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		o, err := org.CreateOrg(ctx, tx, fmt.Sprintf("Centre de mesure %d", rng.Uint32()), "ccas", true, now)
 		if err != nil {
@@ -110,7 +109,6 @@ func Generate(ctx context.Context, d *db.DB, authSvc *auth.Service, opt Options)
 			if err != nil {
 				return err
 			}
-			workers = append(workers, u.ID)
 			if i == 0 {
 				res.Worker, res.SiteID = u, s.ID
 			}
@@ -133,8 +131,10 @@ func Generate(ctx context.Context, d *db.DB, authSvc *auth.Service, opt Options)
 		var evs []people.EventRow
 		for i := range n {
 			idx := start + i
+			// A caseload of a few hundred files each: the measured worker
+			// has Caseload, the other files go to a pool of referents.
 			site := idx % len(sites)
-			referent := workers[site]
+			referent := fmt.Sprintf("bench-referent-%05d", rng.IntN(max(1, opt.Persons/250)))
 			if idx < opt.Caseload {
 				site, referent = 0, res.Worker.ID
 			}
@@ -166,7 +166,7 @@ func Generate(ctx context.Context, d *db.DB, authSvc *auth.Service, opt Options)
 				for _, k := range people.NameKeys(nm) {
 					if !seen[k] {
 						seen[k] = true
-						keys = append(keys, nameKey{OrgID: res.OrgID, Key: k, PersonID: per.ID})
+						keys = append(keys, nameKey{OrgID: res.OrgID, Key: k, PersonID: per.ID, BirthYear: per.BirthYear})
 					}
 				}
 			}
@@ -230,9 +230,10 @@ func Generate(ctx context.Context, d *db.DB, authSvc *auth.Service, opt Options)
 type nameKey struct {
 	bun.BaseModel `bun:"table:person_name_keys"`
 
-	OrgID    string `bun:"org_id"`
-	Key      string `bun:"name_key"`
-	PersonID string `bun:"person_id"`
+	OrgID     string `bun:"org_id"`
+	Key       string `bun:"name_key"`
+	PersonID  string `bun:"person_id"`
+	BirthYear int    `bun:"birth_year"`
 }
 
 // insertChunks inserts a slice in statements of at most 500 rows.

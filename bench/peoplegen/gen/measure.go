@@ -3,6 +3,7 @@ package gen
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -48,12 +49,20 @@ func SignIn(ctx context.Context, a *app.App) (*Bench, error) {
 	if r := do("/fr/login", url.Values{"email": {u.Email}, "password": {Password}}); r.Code != http.StatusSeeOther {
 		return nil, fmt.Errorf("sign-in: %d", r.Code)
 	}
-	code, err := testkit.TOTPCode(TOTPSecret, a.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
-	if r := do("/fr/login/totp", url.Values{"code": {code}}); r.Code != http.StatusSeeOther || strings.Contains(r.Header().Get("Location"), "/login") {
-		return nil, fmt.Errorf("code: %d %s", r.Code, r.Header().Get("Location"))
+	for try := 0; ; try++ {
+		code, err := testkit.TOTPCode(TOTPSecret, a.Clock.Now())
+		if err != nil {
+			return nil, err
+		}
+		r := do("/fr/login/totp", url.Values{"code": {code}})
+		if r.Code == http.StatusSeeOther && !strings.Contains(r.Header().Get("Location"), "/login") {
+			break
+		}
+		if try > 0 || r.Code != http.StatusUnprocessableEntity {
+			return nil, fmt.Errorf("code: %d %s", r.Code, r.Header().Get("Location"))
+		}
+		// A code is accepted once: a run just before used it; wait for the next one.
+		time.Sleep(time.Until(a.Clock.Now().Truncate(30 * time.Second).Add(31 * time.Second)))
 	}
 	ms, err := auth.MembershipsOf(ctx, a.DB.R, u.OrgID, u.ID)
 	if err != nil {
@@ -119,42 +128,42 @@ func (b *Bench) Targets(ctx context.Context) []Target {
 }
 
 // Measure signs in and runs each target n times, one request at a time,
-// and returns a Markdown table of the latencies.
-func Measure(ctx context.Context, a *app.App, n int) (string, error) {
+// and writes a Markdown table of the latencies to w, row by row.
+func Measure(ctx context.Context, a *app.App, n int, w io.Writer) error {
 	b, err := SignIn(ctx, a)
 	if err != nil {
-		return "", err
+		return err
 	}
 	var persons, steps int
 	if err := a.DB.R.NewRaw("SELECT COUNT(*) FROM persons").Scan(ctx, &persons); err != nil {
-		return "", err
+		return err
 	}
 	if err := a.DB.R.NewRaw("SELECT COUNT(*) FROM pathway_steps").Scan(ctx, &steps); err != nil {
-		return "", err
+		return err
 	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s, %d persons, %d steps, %d requests per target (after 20 warm-up)\n\n", a.DB.Engine, persons, steps, n)
-	fmt.Fprintln(&sb, "| target | p50 | p95 | p99 | max |")
-	fmt.Fprintln(&sb, "|---|---:|---:|---:|---:|")
+	sb := w
+	fmt.Fprintf(sb, "%s, %d persons, %d steps, %d requests per target (after 20 warm-up)\n\n", a.DB.Engine, persons, steps, n)
+	fmt.Fprintln(sb, "| target | p50 | p95 | p99 | max |")
+	fmt.Fprintln(sb, "|---|---:|---:|---:|---:|")
 	rng := rand.New(rand.NewPCG(7, 11))
 	for _, t := range b.Targets(ctx) {
 		for range 20 {
 			if err := t.Run(rng); err != nil {
-				return "", err
+				return err
 			}
 		}
 		ds := make([]time.Duration, 0, n)
 		for range n {
 			start := time.Now()
 			if err := t.Run(rng); err != nil {
-				return "", err
+				return err
 			}
 			ds = append(ds, time.Since(start))
 		}
 		slices.Sort(ds)
-		fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s |\n", t.Name, ms(pct(ds, 50)), ms(pct(ds, 95)), ms(pct(ds, 99)), ms(ds[len(ds)-1]))
+		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", t.Name, ms(pct(ds, 50)), ms(pct(ds, 95)), ms(pct(ds, 99)), ms(ds[len(ds)-1]))
 	}
-	return sb.String(), nil
+	return nil
 }
 
 // pct is the nearest-rank percentile of sorted durations.

@@ -1,0 +1,136 @@
+package exchange
+
+import (
+	"embed"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"parcours/internal/guide"
+	"parcours/internal/platform/audit"
+	"parcours/internal/platform/clock"
+	"parcours/internal/platform/db"
+	"parcours/internal/platform/i18n"
+)
+
+//go:embed migrations/*.sql
+var migrationsFS embed.FS
+
+// Migrations returns the exchange tables' migrations.
+func Migrations() []db.Migration { return db.MustMigrations(migrationsFS, "migrations") }
+
+// Service exports, imports and serves the guide's data.
+type Service struct {
+	DB      *db.DB
+	Audit   *audit.Log
+	Clock   clock.Clock
+	Guide   *guide.Store
+	Catalog *i18n.Catalog
+	// BaseURL is the site's public address (links in the API and exports).
+	BaseURL string
+}
+
+func (s *Service) today() time.Time { return guide.DateOf(s.Clock.Now()) }
+
+// The guide's tables this package reads and writes beside the models the
+// guide exports (Organization, Location, Service, Phone, Translation).
+
+type salRow struct {
+	bun.BaseModel `bun:"table:guide_service_at_locations"`
+
+	ID         string `bun:"id,pk"`
+	OrgID      string `bun:"org_id"`
+	ServiceID  string `bun:"service_id"`
+	LocationID string `bun:"location_id"`
+}
+
+type languageRow struct {
+	bun.BaseModel `bun:"table:guide_languages"`
+
+	ID        string  `bun:"id,pk"`
+	OrgID     string  `bun:"org_id"`
+	ServiceID string  `bun:"service_id"`
+	PhoneID   *string `bun:"phone_id"`
+	Code      string  `bun:"code"`
+}
+
+type scheduleRow struct {
+	bun.BaseModel `bun:"table:guide_schedules"`
+
+	ID        string     `bun:"id,pk"`
+	OrgID     string     `bun:"org_id"`
+	ServiceID string     `bun:"service_id"`
+	Weekday   int        `bun:"weekday"`
+	OpensAt   string     `bun:"opens_at"`
+	ClosesAt  string     `bun:"closes_at"`
+	ValidFrom *time.Time `bun:"valid_from,type:date"`
+	ValidTo   *time.Time `bun:"valid_to,type:date"`
+}
+
+type exceptionRow struct {
+	bun.BaseModel `bun:"table:guide_exceptions"`
+
+	ID        string    `bun:"id,pk"`
+	OrgID     string    `bun:"org_id"`
+	ServiceID string    `bun:"service_id"`
+	StartsOn  time.Time `bun:"starts_on,type:date"`
+	EndsOn    time.Time `bun:"ends_on,type:date"`
+	Closed    bool      `bun:"closed"`
+	OpensAt   string    `bun:"opens_at"`
+	ClosesAt  string    `bun:"closes_at"`
+	Reason    string    `bun:"reason"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+type categoryRow struct {
+	bun.BaseModel `bun:"table:guide_service_categories"`
+
+	ID        string `bun:"id,pk"`
+	OrgID     string `bun:"org_id"`
+	ServiceID string `bun:"service_id"`
+	TermID    string `bun:"term_id"`
+}
+
+type documentRow struct {
+	bun.BaseModel `bun:"table:guide_service_documents"`
+
+	ID            string `bun:"id,pk"`
+	OrgID         string `bun:"org_id"`
+	ServiceID     string `bun:"service_id"`
+	ChecklistSlug string `bun:"checklist_slug"`
+	Position      int    `bun:"position"`
+}
+
+// importRow is an uploaded import, between preview and confirmation.
+type importRow struct {
+	bun.BaseModel `bun:"table:guide_exchange_imports"`
+
+	ID        string     `bun:"id,pk"`
+	OrgID     string     `bun:"org_id"`
+	UserID    string     `bun:"user_id"`
+	Files     []byte     `bun:"files"`
+	RowCount  int        `bun:"row_count"`
+	CreatedAt time.Time  `bun:"created_at"`
+	DoneAt    *time.Time `bun:"done_at"`
+}
+
+// linkRow ties a record of another source to the guide row it became.
+type linkRow struct {
+	bun.BaseModel `bun:"table:guide_exchange_links"`
+
+	ID         string    `bun:"id,pk"`
+	OrgID      string    `bun:"org_id"`
+	Kind       string    `bun:"kind"`
+	Source     string    `bun:"source"`
+	ExternalID string    `bun:"external_id"`
+	LocalID    string    `bun:"local_id"`
+	CreatedAt  time.Time `bun:"created_at"`
+	UpdatedAt  time.Time `bun:"updated_at"`
+}
+
+// Kinds of link.
+const (
+	kindStructure = "structure"
+	kindPlace     = "place"
+	kindService   = "service"
+)
