@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"parcours/internal/platform/db"
 )
 
 // outboxRetention: delivered messages hold personal data and are deleted
@@ -39,6 +41,13 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[sweepArgs]) error {
 	o, err := a.Outbox.Purge(ctx, outboxRetention)
 	if err != nil {
 		return err
+	}
+	if a.DB.Engine == db.SQLite {
+		// SQLite keeps no statistics unless asked: without them the
+		// planner scans a whole centre's index for a worklist.
+		if _, err := a.DB.W.ExecContext(ctx, "PRAGMA optimize"); err != nil {
+			return err
+		}
 	}
 	a.Log.Info("sweep", "sessions", s, "attempts", t, "audit", au, "outbox", o)
 	return nil

@@ -51,7 +51,7 @@ func (s *Service) Worklists(ctx context.Context, p *auth.Principal) (*Worklists,
 	names := w.Names
 	for _, per := range mine {
 		w.Mine = append(w.Mine, PersonRow{Person: per})
-		names[per.ID] = per.DisplayName()
+		names[per.ID] = per.ListName()
 	}
 	if err := s.nextSteps(ctx, w.Mine); err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func (s *Service) personNames(ctx context.Context, orgID string, ids []string, n
 	}
 	for _, per := range ps {
 		if per.OrgID == orgID {
-			names[per.ID] = per.DisplayName()
+			names[per.ID] = per.ListName()
 		}
 	}
 	return nil

@@ -63,11 +63,15 @@ type Person struct {
 	UpdatedAt      time.Time  `bun:"updated_at" json:"updated_at"`
 }
 
-// DisplayName is the name as the person writes it, else in Latin letters.
+// DisplayName is the name as the person writes it, each part falling back
+// to its Latin letters.
 func (p Person) DisplayName() string {
 	g, f := p.GivenName, p.FamilyName
-	if g == "" && f == "" {
-		g, f = p.GivenLatin, p.FamilyLatin
+	if g == "" {
+		g = p.GivenLatin
+	}
+	if f == "" {
+		f = p.FamilyLatin
 	}
 	if g == "" {
 		return f
@@ -92,6 +96,15 @@ func (p Person) LatinName() string {
 		return ""
 	}
 	return name
+}
+
+// ListName is the name for lists read by the staff: as written, with the
+// Latin letters after it when they differ ("محمد رحیمی (Mohammad Rahimi)").
+func (p Person) ListName() string {
+	if l := p.LatinName(); l != "" {
+		return p.DisplayName() + " (" + l + ")"
+	}
+	return p.DisplayName()
 }
 
 // Anonymised reports whether the file was erased or anonymised.

@@ -73,6 +73,7 @@ func TestEnvironment(t *testing.T) {
 		"PARCOURS_SESSION_IDLE", "45m",
 		"PARCOURS_SESSION_MAX", "1d",
 		"PARCOURS_AUDIT_RETENTION", "730d",
+		"PARCOURS_PEOPLE_RETENTION", "1095d",
 		"PARCOURS_SECRET_KEY", "ab",
 		"PARCOURS_LOG_LEVEL", "debug",
 		"PARCOURS_LOG_FORMAT", "json",
@@ -94,7 +95,7 @@ func TestEnvironment(t *testing.T) {
 	want := config.Config{
 		Addr: "127.0.0.1:9000", DataDir: "/var/lib/parcours", DatabaseURL: "postgresql://p@db/parcours",
 		BaseURL: "https://parcours.example.org", TrustProxy: true,
-		SessionIdle: 45 * time.Minute, SessionMax: 24 * time.Hour, AuditRetention: 730 * 24 * time.Hour,
+		SessionIdle: 45 * time.Minute, SessionMax: 24 * time.Hour, AuditRetention: 730 * 24 * time.Hour, PeopleRetention: 1095 * 24 * time.Hour,
 		SecretKeyHex: "ab", LogLevel: "debug", LogFormat: "json",
 		SMTP: config.SMTP{Host: "smtp.example.org", Port: 465, Username: "u", Password: "p", From: "CASVP <no-reply@example.org>", TLS: "tls"},
 		SMS:  config.SMS{Provider: "brevo", APIKey: "k", Sender: "CASVP", Endpoint: "http://127.0.0.1:1/sms"},
