@@ -52,7 +52,7 @@ func TestBrowserDeskAndDecision(t *testing.T) {
 			l := f.App.Catalog.Localizer(lang)
 			c := f.Chrome()
 			signIn(t, f, c, f.reception, lang)
-			c.Follow(t, `nav.mainnav a[href="/`+lang+`/domiciliation/mail"]`)
+			c.Menu(t, `/`+lang+`/domiciliation/mail`)
 			if got := focused(t, c, "q"); got != "q" {
 				t.Fatalf("%s desk: focus on %q, want the search field", lang, got)
 			}

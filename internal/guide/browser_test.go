@@ -270,7 +270,7 @@ func TestBrowserStaffGuide(t *testing.T) {
 		translator := f.User(f.centre, "translator@casvp.test", auth.Membership{Role: auth.Translator})
 		c := f.Chrome()
 		signIn(t, f.World, c, worker.Email)
-		c.Follow(t, `nav.mainnav a[href="/fr/admin/guide"]`)
+		c.Menu(t, `/fr/admin/guide`)
 		c.CheckAxe(t, "fr")
 		c.Screenshot(t, "guide-staff-fr-list", 1366, 768)
 		c.Follow(t, `main a[href="/fr/admin/guide/services/`+sv.ID+`"]`)
@@ -296,7 +296,7 @@ func TestBrowserStaffGuide(t *testing.T) {
 		// The translator: queue, side-by-side page, reviewed.
 		c2 := f.Chrome()
 		signIn(t, f.World, c2, translator.Email)
-		c2.Follow(t, `nav.mainnav a[href="/fr/admin/guide/translations"]`)
+		c2.Menu(t, `/fr/admin/guide/translations`)
 		c2.Follow(t, `.gtabs a[hreflang="ar"]`)
 		c2.CheckAxe(t, "fr")
 		c2.Follow(t, `main a[href="/fr/admin/guide/services/`+sv.ID+`/translations/ar"]`)

@@ -53,7 +53,7 @@ func TestBrowserSimulatorAndSheet(t *testing.T) {
 		signIn(t, w, c, w.legal)
 
 		// The simulator, from the menu, filled in as a person would.
-		c.Follow(t, `nav.mainnav a[href="/fr/rights/simulator"]`)
+		c.Menu(t, `/fr/rights/simulator`)
 		if got := c.Text(t, "main h1"); got != fr.T("rights.web.sim.title") {
 			t.Fatalf("simulator title %q", got)
 		}
@@ -127,7 +127,7 @@ func TestBrowserTriage(t *testing.T) {
 		c := w.Chrome()
 		fr := w.App.Catalog.Localizer("fr")
 		signIn(t, w, c, w.worker)
-		c.Follow(t, `nav.mainnav a[href="/fr/rights/triage"]`)
+		c.Menu(t, `/fr/rights/triage`)
 		c.Select(t, "#f-oqtf", "yes")
 		setDate(t, c, "#f-oqtf_notified_on", "2026-11-20")
 		c.Select(t, "#f-restriction", "none")

@@ -245,6 +245,20 @@ func (c *Chrome) Follow(t TB, sel string) int {
 	return int(resp.Status)
 }
 
+// Menu follows the staff menu entry that links to href (with its language
+// prefix), opening first the drop-down that holds it when it is in one, as
+// a person would.
+func (c *Chrome) Menu(t TB, href string) int {
+	t.Helper()
+	link := `nav.mainnav a[href="` + href + `"]`
+	var inGroup bool
+	c.Eval(t, `!!document.querySelector('nav.mainnav details.navgroup a[href="`+href+`"]')`, &inGroup)
+	if inGroup {
+		c.Click(t, `nav.mainnav details.navgroup:has(a[href="`+href+`"]) > summary`)
+	}
+	return c.Follow(t, link)
+}
+
 // Click clicks the element sel (it waits until it is visible) and does not
 // wait for a navigation (menus, disclosure widgets).
 func (c *Chrome) Click(t TB, sel string) {
