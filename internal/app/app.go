@@ -271,7 +271,7 @@ func (a *App) routes(secret []byte) error {
 	modules := []interface{ Register(*web.Router) error }{
 		&public.HTTP{K: k},
 		guideWeb,
-		&exchange.HTTP{S: &exchange.Service{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Guide: a.Guide, Catalog: k.Catalog,
+		&exchange.HTTP{S: &exchange.Service{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Guide: a.Guide,
 			BaseURL: a.Cfg.BaseURL}, K: k, Auth: a.AuthWeb},
 		a.AuthWeb,
 		&org.HTTP{S: a.Org, K: k, Auth: a.AuthWeb},

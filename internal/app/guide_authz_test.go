@@ -88,7 +88,7 @@ func guideRows() []azRow {
 	}
 	orgPath := func(z *azWorld) string { return "/fr/admin/guide/organizations/" + z.guide().org }
 	locPath := func(z *azWorld) string { return "/fr/admin/guide/locations/" + z.guide().loc }
-	return []azRow{
+	return append([]azRow{
 		// Public guide (the home page row is above).
 		{pattern: "GET /guide/search", path: fixed("/fr/guide/search?cat=food&open=1"), want: 200},
 		{pattern: "GET /guide/services/{id}", path: func(z *azWorld) string { return "/fr/guide/services/" + z.guide().service }, want: 200},
@@ -143,5 +143,5 @@ func guideRows() []azRow {
 			form: func(z *azWorld) url.Values {
 				return url.Values{"tr." + z.guide().service + ".name": {fmt.Sprintf("خدمة %d", z.next())}}
 			}},
-	}
+	}, exchangeRows()...)
 }

@@ -84,9 +84,14 @@ type planService struct {
 	free, walkIn, appointment, referral, men, women, families, minors *bool
 	// categories: nil keeps the current ones.
 	categories []string
-	place      *planPlace
-	phone      string
-	hours      *parsedHours
+	// The vocabularies as the row gives them (nil when absent): an update
+	// keeps the guide's values when they say the same in data·inclusion's
+	// words (what the export would write), so that a lossy mapping does
+	// not change a service that did not change.
+	thematiques, publics, modes, by []string
+	place                           *planPlace
+	phone                           string
+	hours                           *parsedHours
 }
 
 // state is what the centre's guide holds, for resolving the rows.
@@ -251,8 +256,12 @@ func msg(key string, args ...any) Msg {
 	return m
 }
 
-func (c *rowCheck) fail(key string, args ...any) { c.line.Errors = append(c.line.Errors, msg(key, args...)) }
-func (c *rowCheck) warn(key string, args ...any) { c.line.Warnings = append(c.line.Warnings, msg(key, args...)) }
+func (c *rowCheck) fail(key string, args ...any) {
+	c.line.Errors = append(c.line.Errors, msg(key, args...))
+}
+func (c *rowCheck) warn(key string, args ...any) {
+	c.line.Warnings = append(c.line.Warnings, msg(key, args...))
+}
 
 // text reads a text column: cleaned, within min..max characters when
 // given; required ones must be there.
@@ -316,7 +325,9 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-func in(vocab []string) func(string) bool { return func(v string) bool { return slices.Contains(vocab, v) } }
+func in(vocab []string) func(string) bool {
+	return func(v string) bool { return slices.Contains(vocab, v) }
+}
 
 // date reads a date (YYYY-MM-DD, or the date of a date-time).
 func (c *rowCheck) date(col string) (time.Time, bool) {
@@ -551,6 +562,7 @@ func (c *rowCheck) service(st *state, structures map[string]*planStructure, toda
 // them onto the guide's categories and flags.
 func (c *rowCheck) vocabularies(ps *planService) {
 	if them, ok := c.list("thematiques", knownThematique); ok {
+		ps.thematiques = them
 		for _, t := range them {
 			cats := importThematique(t)
 			if len(cats) == 0 {
@@ -570,6 +582,7 @@ func (c *rowCheck) vocabularies(ps *planService) {
 		ps.free = boolPtr(v == "gratuit")
 	}
 	if pubs, ok := c.list("publics", in(vocabPublics)); ok {
+		ps.publics = pubs
 		if slices.Contains(pubs, "tous-publics") && len(pubs) > 1 {
 			c.fail("exchange.import.err.alone")
 		}
@@ -590,11 +603,13 @@ func (c *rowCheck) vocabularies(ps *planService) {
 			ps.categories = append(ps.categories, "women")
 		}
 	}
-	if modes, ok := c.list("modes_mobilisation", in(vocabModesMobilisati)); ok {
+	if modes, ok := c.list("modes_mobilisation", in(vocabModesMobilisation)); ok {
+		ps.modes = modes
 		ps.walkIn = boolPtr(slices.Contains(modes, "se-presenter"))
 		ps.appointment = boolPtr(slices.ContainsFunc(modes, func(m string) bool { return m != "se-presenter" }))
 	}
 	if by, ok := c.list("mobilisable_par", in(vocabMobilisablePar)); ok {
+		ps.by = by
 		ps.referral = boolPtr(slices.Contains(by, "professionnels"))
 	}
 }

@@ -211,17 +211,13 @@ func (x *Export) service(b *bundle, sv *guide.Service, loc *guide.Location, base
 	r.set("nom", strings.TrimRight(sv.Name, "."))
 	r.values["description"] = sv.Description
 	r.set("date_maj", sv.CheckedOn.Format(time.DateOnly))
-	var them []string
+	var cats []string
 	for _, c := range b.cats[sv.ID] {
 		if cat, ok := categoryOf(c.TermID); ok {
-			for _, t := range categoryThematiques[cat] {
-				if !slices.Contains(them, t) {
-					them = append(them, t)
-				}
-			}
+			cats = append(cats, cat)
 		}
 	}
-	r.set("thematiques", them)
+	r.set("thematiques", thematiquesOf(cats))
 	if sv.Free {
 		r.set("frais", "gratuit")
 	}
@@ -240,13 +236,40 @@ func (x *Export) service(b *bundle, sv *guide.Service, loc *guide.Location, base
 		r.set("modes_accueil", []string{"a-distance"})
 	}
 	r.set("lien_mobilisation", sv.URL)
-	var modes, by []string
+	modes, by := mobilisation(sv, len(phones) > 0)
+	r.set("modes_mobilisation", modes)
+	r.set("mobilisable_par", by)
+	r.set("mobilisation_precisions", sv.ApplicationProcess)
+	r.set("horaires_accueil", b.hoursOf(sv.ID).OSM())
+	r.set("lien_source", base+"/fr/guide/services/"+sv.ID)
+	x.check(kindService, sv.ID, sv.Name, sv.Description)
+	return r
+}
+
+// thematiquesOf are the thématiques of categories.
+func thematiquesOf(cats []string) []string {
+	var out []string
+	for _, c := range cats {
+		for _, t := range categoryThematiques[c] {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// mobilisation says how to get access in data·inclusion's words: walk in
+// (se-presenter), by appointment (telephoner, else envoyer-un-courriel,
+// else utiliser-lien-mobilisation, as the service can be reached), and
+// who may (usagers; professionnels for a referral).
+func mobilisation(sv *guide.Service, hasPhone bool) (modes, by []string) {
 	if sv.WalkIn {
 		modes = append(modes, "se-presenter")
 	}
 	if sv.Appointment {
 		switch {
-		case len(phones) > 0:
+		case hasPhone:
 			modes = append(modes, "telephoner")
 		case sv.Email != "":
 			modes = append(modes, "envoyer-un-courriel")
@@ -260,13 +283,7 @@ func (x *Export) service(b *bundle, sv *guide.Service, loc *guide.Location, base
 	if sv.Referral {
 		by = append(by, "professionnels")
 	}
-	r.set("modes_mobilisation", modes)
-	r.set("mobilisable_par", by)
-	r.set("mobilisation_precisions", sv.ApplicationProcess)
-	r.set("horaires_accueil", b.hoursOf(sv.ID).OSM())
-	r.set("lien_source", base+"/fr/guide/services/"+sv.ID)
-	x.check(kindService, sv.ID, sv.Name, sv.Description)
-	return r
+	return modes, by
 }
 
 // categoryOf returns the slug of a category term.

@@ -30,7 +30,7 @@ func (s *Service) can(p *auth.Principal) error {
 
 // Upload reads uploaded files and keeps them for the preview. A file that
 // cannot be read at all is refused (a *FileError) and nothing is kept.
-func (s *Service) Upload(ctx context.Context, p *auth.Principal, files []upload) (string, error) {
+func (s *Service) Upload(ctx context.Context, p *auth.Principal, files []File) (string, error) {
 	if err := s.can(p); err != nil {
 		return "", err
 	}
@@ -71,7 +71,7 @@ func (s *Service) pending(ctx context.Context, q bun.IDB, p *auth.Principal, id 
 	if err != nil {
 		return nil, nil, db.Translate(err)
 	}
-	var files []upload
+	var files []File
 	if err := json.Unmarshal(im.Files, &files); err != nil {
 		return nil, nil, fmt.Errorf("import %s: %w", id, err)
 	}
@@ -369,6 +369,9 @@ func (a *applier) service(ctx context.Context, ps *planService) (bool, error) {
 		if ps.checkedOn.After(sv.CheckedOn) {
 			sv.CheckedOn = ps.checkedOn
 		}
+		if err := a.sameInDI(ctx, ps, sv); err != nil {
+			return false, err
+		}
 	}
 	sv.OrganizationID = organizationID
 	for _, f := range []struct {
@@ -418,6 +421,48 @@ func (a *applier) service(ctx context.Context, ps *planService) (bool, error) {
 		a.reindex[sv.ID] = true
 	}
 	return changed, a.link(ctx, kindService, ps.source, ps.extID, sv.ID)
+}
+
+// sameSet reports whether two lists hold the same values.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// sameInDI drops from an update the vocabularies that say, in
+// data·inclusion's words, what the service already says: its categories,
+// publics and access modes stay as the editors set them.
+func (a *applier) sameInDI(ctx context.Context, ps *planService, sv *guide.Service) error {
+	var terms []string
+	if err := a.tx.NewSelect().Model((*categoryRow)(nil)).Column("term_id").Where("service_id = ?", sv.ID).Scan(ctx, &terms); err != nil {
+		return err
+	}
+	var cats []string
+	for _, t := range terms {
+		if c, ok := categoryOf(t); ok {
+			cats = append(cats, c)
+		}
+	}
+	phones, err := a.tx.NewSelect().Model((*guide.Phone)(nil)).Where("service_id = ?", sv.ID).Count(ctx)
+	if err != nil {
+		return err
+	}
+	modes, by := mobilisation(sv, phones > 0)
+	if ps.thematiques != nil && sameSet(ps.thematiques, thematiquesOf(cats)) {
+		ps.categories = nil
+	}
+	if ps.publics != nil && sameSet(ps.publics, exportPublics(sv.WelcomeMen, sv.WelcomeWomen, sv.WelcomeFamilies, sv.WelcomeMinors)) {
+		ps.men, ps.women, ps.families, ps.minors = nil, nil, nil, nil
+	}
+	if ps.modes != nil && sameSet(ps.modes, modes) {
+		ps.walkIn, ps.appointment = nil, nil
+	}
+	if ps.by != nil && sameSet(ps.by, by) {
+		ps.referral = nil
+	}
+	return nil
 }
 
 // categories replaces the service's categories when the row maps to some.

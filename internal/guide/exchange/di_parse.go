@@ -23,8 +23,8 @@ const (
 	maxCell = 10_000
 )
 
-// upload is an uploaded file.
-type upload struct {
+// File is an uploaded file.
+type File struct {
 	Name string `json:"name"`
 	Data []byte `json:"data"`
 }
@@ -65,7 +65,7 @@ type inRecord struct {
 }
 
 // parseFiles reads uploaded JSON and CSV files into rows.
-func parseFiles(files []upload) ([]*inRecord, error) {
+func parseFiles(files []File) ([]*inRecord, error) {
 	if len(files) == 0 {
 		return nil, &FileError{Key: "exchange.import.no_file"}
 	}

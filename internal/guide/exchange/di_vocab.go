@@ -13,11 +13,11 @@ import (
 const diSource = "parcours"
 
 var (
-	vocabFrais           = []string{"gratuit", "payant"}
-	vocabModesAccueil    = []string{"en-presentiel", "a-distance"}
-	vocabModesMobilisati = []string{"se-presenter", "telephoner", "envoyer-un-courriel", "utiliser-lien-mobilisation"}
-	vocabMobilisablePar  = []string{"usagers", "professionnels"}
-	vocabPublics         = []string{"tous-publics", "actifs", "beneficiaires-des-minimas-sociaux", "demandeurs-emploi", "etudiants",
+	vocabFrais             = []string{"gratuit", "payant"}
+	vocabModesAccueil      = []string{"en-presentiel", "a-distance"}
+	vocabModesMobilisation = []string{"se-presenter", "telephoner", "envoyer-un-courriel", "utiliser-lien-mobilisation"}
+	vocabMobilisablePar    = []string{"usagers", "professionnels"}
+	vocabPublics           = []string{"tous-publics", "actifs", "beneficiaires-des-minimas-sociaux", "demandeurs-emploi", "etudiants",
 		"familles", "femmes", "jeunes", "personnes-en-situation-de-handicap", "personnes-en-situation-durgence",
 		"personnes-en-situation-juridique-specifique", "personnes-exilees", "residents-qpv-frr", "seniors"}
 )

@@ -10,7 +10,6 @@ import (
 	"parcours/internal/platform/audit"
 	"parcours/internal/platform/clock"
 	"parcours/internal/platform/db"
-	"parcours/internal/platform/i18n"
 )
 
 //go:embed migrations/*.sql
@@ -21,11 +20,10 @@ func Migrations() []db.Migration { return db.MustMigrations(migrationsFS, "migra
 
 // Service exports, imports and serves the guide's data.
 type Service struct {
-	DB      *db.DB
-	Audit   *audit.Log
-	Clock   clock.Clock
-	Guide   *guide.Store
-	Catalog *i18n.Catalog
+	DB    *db.DB
+	Audit *audit.Log
+	Clock clock.Clock
+	Guide *guide.Store
 	// BaseURL is the site's public address (links in the API and exports).
 	BaseURL string
 }

@@ -619,6 +619,10 @@ func (a *API) serviceAtLocations(q *request) (any, error) {
 			continue
 		}
 		loc := q.bd.location(l, full)
+		if !full {
+			// The lists give one-to-one fields only.
+			loc.Addresses = nil
+		}
 		item := hsdsSAL{ID: r.ID, ServiceID: sv.ID, LocationID: l.ID, Location: &loc}
 		if full {
 			item.Service = q.bd.serviceFull(sv)

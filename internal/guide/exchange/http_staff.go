@@ -123,12 +123,12 @@ func (h *HTTP) export(w http.ResponseWriter, r *http.Request) error {
 }
 
 // readUploads reads the files of the upload form.
-func readUploads(r *http.Request) ([]upload, error) {
+func readUploads(r *http.Request) ([]File, error) {
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		return nil, &FileError{Key: "exchange.import.no_file"}
 	}
 	defer r.MultipartForm.RemoveAll()
-	var out []upload
+	var out []File
 	for _, fh := range r.MultipartForm.File["files"] {
 		if len(out) == MaxImportFiles {
 			return nil, &FileError{Key: "exchange.import.too_many_files"}
@@ -146,7 +146,7 @@ func readUploads(r *http.Request) ([]upload, error) {
 		if len(name) > 120 {
 			name = name[:120]
 		}
-		out = append(out, upload{Name: name, Data: data})
+		out = append(out, File{Name: name, Data: data})
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -330,17 +329,3 @@ func parseSeason(rule string, today time.Time) (from, to time.Time, rest string,
 	}
 	return a, b, rest, true
 }
-
-// describeSlots is a short text of weekly slots, for the preview.
-func describeSlots(slots []slotSpec) string {
-	var b strings.Builder
-	for i, s := range slots {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %s-%s", osmDayNames[s.Weekday], s.Opens, s.Closes)
-	}
-	return b.String()
-}
-
-var osmDayNames = []string{"", "Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
