@@ -367,7 +367,7 @@ func (d demoService) children(ctx context.Context, tx bun.Tx, sv *Service, today
 		for _, wd := range demoDays(days) {
 			for _, span := range strings.Split(spans, ",") {
 				o, c, _ := strings.Cut(span, "-")
-				r := &schedule{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, Weekday: wd, OpensAt: o, ClosesAt: c}
+				r := &ScheduleRow{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, Weekday: wd, OpensAt: o, ClosesAt: c}
 				if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
 					return err
 				}
@@ -389,13 +389,13 @@ func (d demoService) children(ctx context.Context, tx bun.Tx, sv *Service, today
 		}
 		from, to := time.Date(y, time.November, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, time.March, 31, 0, 0, 0, 0, time.UTC)
 		for wd := 1; wd <= 7; wd++ {
-			r := &schedule{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, Weekday: wd, OpensAt: "08:00", ClosesAt: "12:30", ValidFrom: &from, ValidTo: &to}
+			r := &ScheduleRow{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, Weekday: wd, OpensAt: "08:00", ClosesAt: "12:30", ValidFrom: &from, ValidTo: &to}
 			if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
 				return err
 			}
 		}
 	case d.name == "Permanence CPAM au PSA Bastille":
-		e := &exception{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, StartsOn: today.AddDate(0, 0, 1), EndsOn: today.AddDate(0, 0, 10),
+		e := &ExceptionRow{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, StartsOn: today.AddDate(0, 0, 1), EndsOn: today.AddDate(0, 0, 10),
 			Closed: true, Reason: "Formation de l'équipe.", CreatedAt: sv.CreatedAt}
 		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 			return err

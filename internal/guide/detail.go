@@ -55,14 +55,14 @@ func (s *Store) detail(ctx context.Context, q bun.IDB, id, orgID string, publish
 		return nil, err
 	}
 	if err := q.NewSelect().Model(&d.Locations).
-		Where("id IN (?)", q.NewSelect().Model((*serviceLocation)(nil)).Column("location_id").Where("service_id = ?", id)).
+		Where("id IN (?)", q.NewSelect().Model((*ServiceLocationRow)(nil)).Column("location_id").Where("service_id = ?", id)).
 		Order("name").Scan(ctx); err != nil {
 		return nil, err
 	}
 	if err := q.NewSelect().Model(&d.Phones).Where("service_id = ?", id).Order("created_at", "id").Scan(ctx); err != nil {
 		return nil, err
 	}
-	var langs []language
+	var langs []LanguageRow
 	if err := q.NewSelect().Model(&langs).Where("service_id = ?", id).Scan(ctx); err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Store) detail(ctx context.Context, q bun.IDB, id, orgID string, publish
 		sortSpoken(d.Phones[i].Languages)
 	}
 	var terms []string
-	if err := q.NewSelect().Model((*serviceCategory)(nil)).Column("term_id").Where("service_id = ?", id).Scan(ctx, &terms); err != nil {
+	if err := q.NewSelect().Model((*CategoryRow)(nil)).Column("term_id").Where("service_id = ?", id).Scan(ctx, &terms); err != nil {
 		return nil, err
 	}
 	for _, c := range Categories {
@@ -90,7 +90,7 @@ func (s *Store) detail(ctx context.Context, q bun.IDB, id, orgID string, publish
 			d.Categories = append(d.Categories, c)
 		}
 	}
-	if err := q.NewSelect().Model((*serviceDocument)(nil)).Column("checklist_slug").Where("service_id = ?", id).
+	if err := q.NewSelect().Model((*DocumentRow)(nil)).Column("checklist_slug").Where("service_id = ?", id).
 		Order("position").Scan(ctx, &d.Documents); err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func hoursFor(ctx context.Context, q bun.IDB, ids []string) (map[string]Hours, e
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var slots []schedule
+	var slots []ScheduleRow
 	if err := q.NewSelect().Model(&slots).Where("service_id IN (?)", bun.List(ids)).Order("weekday", "opens_at").Scan(ctx); err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func hoursFor(ctx context.Context, q bun.IDB, ids []string) (map[string]Hours, e
 		h.Slots = append(h.Slots, Slot{Weekday: r.Weekday, Opens: o, Closes: c, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo})
 		out[r.ServiceID] = h
 	}
-	var excs []exception
+	var excs []ExceptionRow
 	if err := q.NewSelect().Model(&excs).Where("service_id IN (?)", bun.List(ids)).Order("starts_on").Scan(ctx); err != nil {
 		return nil, err
 	}

@@ -234,7 +234,7 @@ func (s *Store) SaveLocation(ctx context.Context, p *auth.Principal, id string, 
 			return err
 		}
 		var ids []string
-		if err := tx.NewSelect().Model((*serviceLocation)(nil)).Column("service_id").Where("location_id = ?", l.ID).Scan(ctx, &ids); err != nil {
+		if err := tx.NewSelect().Model((*ServiceLocationRow)(nil)).Column("service_id").Where("location_id = ?", l.ID).Scan(ctx, &ids); err != nil {
 			return err
 		}
 		if err := s.reindex(ctx, tx, ids...); err != nil {
@@ -436,32 +436,32 @@ func (sv *Service) text(field string) string {
 // replaceLinks rewrites a service's categories, on-site languages,
 // documents and locations.
 func (s *Store) replaceLinks(ctx context.Context, tx bun.Tx, sv *Service, in ServiceInput) error {
-	for _, m := range []any{(*serviceCategory)(nil), (*serviceDocument)(nil), (*serviceLocation)(nil)} {
+	for _, m := range []any{(*CategoryRow)(nil), (*DocumentRow)(nil), (*ServiceLocationRow)(nil)} {
 		if _, err := tx.NewDelete().Model(m).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.NewDelete().Model((*language)(nil)).Where("service_id = ? AND phone_id IS NULL", sv.ID).Exec(ctx); err != nil {
+	if _, err := tx.NewDelete().Model((*LanguageRow)(nil)).Where("service_id = ? AND phone_id IS NULL", sv.ID).Exec(ctx); err != nil {
 		return err
 	}
 	for _, slug := range in.Categories {
 		c, _ := CategoryBySlug(slug)
-		if _, err := tx.NewInsert().Model(&serviceCategory{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, TermID: c.ID}).Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(&CategoryRow{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, TermID: c.ID}).Exec(ctx); err != nil {
 			return err
 		}
 	}
 	for i, slug := range in.Documents {
-		if _, err := tx.NewInsert().Model(&serviceDocument{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, ChecklistSlug: slug, Position: i}).Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(&DocumentRow{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, ChecklistSlug: slug, Position: i}).Exec(ctx); err != nil {
 			return err
 		}
 	}
 	for _, code := range in.OnSite {
-		if _, err := tx.NewInsert().Model(&language{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, Code: code}).Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(&LanguageRow{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, Code: code}).Exec(ctx); err != nil {
 			return err
 		}
 	}
 	for _, lid := range in.LocationIDs {
-		if _, err := tx.NewInsert().Model(&serviceLocation{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, LocationID: lid}).Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(&ServiceLocationRow{ID: db.NewID(), OrgID: sv.OrgID, ServiceID: sv.ID, LocationID: lid}).Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -500,7 +500,7 @@ type SlotInput struct {
 
 // SlotInputs returns a service's rows for the hours form.
 func (s *Store) SlotInputs(ctx context.Context, serviceID string) ([]SlotInput, error) {
-	var rows []schedule
+	var rows []ScheduleRow
 	err := s.DB.R.NewSelect().Model(&rows).Where("service_id = ?", serviceID).
 		OrderExpr("valid_from IS NOT NULL, valid_from, weekday, opens_at").Scan(ctx)
 	out := make([]SlotInput, len(rows))
@@ -538,11 +538,11 @@ func (s *Store) SaveHours(ctx context.Context, p *auth.Principal, id string, slo
 		return err
 	}
 	return s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewDelete().Model((*schedule)(nil)).Where("service_id = ?", id).Exec(ctx); err != nil {
+		if _, err := tx.NewDelete().Model((*ScheduleRow)(nil)).Where("service_id = ?", id).Exec(ctx); err != nil {
 			return err
 		}
 		for _, sl := range slots {
-			r := &schedule{ID: db.NewID(), OrgID: p.OrgID, ServiceID: id, Weekday: sl.Weekday, OpensAt: sl.Opens, ClosesAt: sl.Closes,
+			r := &ScheduleRow{ID: db.NewID(), OrgID: p.OrgID, ServiceID: id, Weekday: sl.Weekday, OpensAt: sl.Opens, ClosesAt: sl.Closes,
 				ValidFrom: sl.ValidFrom, ValidTo: sl.ValidTo}
 			if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
 				return err
@@ -595,7 +595,7 @@ func (s *Store) AddException(ctx context.Context, p *auth.Principal, id string, 
 	if err := invalid(f); err != nil {
 		return err
 	}
-	e := &exception{ID: db.NewID(), OrgID: p.OrgID, ServiceID: id, StartsOn: *in.StartsOn, EndsOn: *in.EndsOn, Closed: in.Closed,
+	e := &ExceptionRow{ID: db.NewID(), OrgID: p.OrgID, ServiceID: id, StartsOn: *in.StartsOn, EndsOn: *in.EndsOn, Closed: in.Closed,
 		Reason: in.Reason, CreatedAt: s.Clock.Now()}
 	if !in.Closed {
 		e.OpensAt, e.ClosesAt = in.Opens, in.Closes
@@ -611,7 +611,7 @@ func (s *Store) AddException(ctx context.Context, p *auth.Principal, id string, 
 
 // DeleteException removes a dated exception and its translations.
 func (s *Store) DeleteException(ctx context.Context, p *auth.Principal, id, excID string) error {
-	return s.deleteChild(ctx, p, id, excID, (*exception)(nil), "exception.delete")
+	return s.deleteChild(ctx, p, id, excID, (*ExceptionRow)(nil), "exception.delete")
 }
 
 // deleteChild removes a row of a service (exception or phone) with what
@@ -627,7 +627,7 @@ func (s *Store) deleteChild(ctx context.Context, p *auth.Principal, id, childID 
 		return apperr.ErrNotFound
 	}
 	return s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewDelete().Model((*language)(nil)).Where("phone_id = ? AND service_id = ?", childID, id).Exec(ctx); err != nil {
+		if _, err := tx.NewDelete().Model((*LanguageRow)(nil)).Where("phone_id = ? AND service_id = ?", childID, id).Exec(ctx); err != nil {
 			return err
 		}
 		if _, err := tx.NewDelete().Model((*Translation)(nil)).Where("owner_id = ? AND org_id = ?", childID, p.OrgID).Exec(ctx); err != nil {
@@ -701,7 +701,7 @@ func (s *Store) AddPhone(ctx context.Context, p *auth.Principal, id string, in P
 			return err
 		}
 		for _, c := range in.Languages {
-			if _, err := tx.NewInsert().Model(&language{ID: db.NewID(), OrgID: p.OrgID, ServiceID: id, PhoneID: &ph.ID, Code: c}).Exec(ctx); err != nil {
+			if _, err := tx.NewInsert().Model(&LanguageRow{ID: db.NewID(), OrgID: p.OrgID, ServiceID: id, PhoneID: &ph.ID, Code: c}).Exec(ctx); err != nil {
 				return err
 			}
 		}
@@ -732,7 +732,7 @@ func (s *Store) reindex(ctx context.Context, tx bun.Tx, ids ...string) error {
 		}
 		parts = append(parts, org.Name, org.Description)
 		var locs []Location
-		if err := tx.NewSelect().Model(&locs).Where("id IN (?)", tx.NewSelect().Model((*serviceLocation)(nil)).Column("location_id").
+		if err := tx.NewSelect().Model(&locs).Where("id IN (?)", tx.NewSelect().Model((*ServiceLocationRow)(nil)).Column("location_id").
 			Where("service_id = ?", id)).Scan(ctx); err != nil {
 			return err
 		}

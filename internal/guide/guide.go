@@ -113,7 +113,8 @@ func (s *Service) ReminderDue(today time.Time) bool {
 	return s.RemindedOn == nil || s.RemindedOn.Before(s.CheckedOn)
 }
 
-type serviceLocation struct {
+// ServiceLocationRow links a service to one of its places (HSDS service_at_location).
+type ServiceLocationRow struct {
 	bun.BaseModel `bun:"table:guide_service_at_locations"`
 
 	ID         string `bun:"id,pk"`
@@ -139,7 +140,8 @@ type Phone struct {
 // PhoneKinds are the kinds of line.
 var PhoneKinds = []string{"voice", "text"}
 
-type language struct {
+// LanguageRow is a language spoken for a service: on site, or on a phone line when PhoneID is set.
+type LanguageRow struct {
 	bun.BaseModel `bun:"table:guide_languages"`
 
 	ID        string  `bun:"id,pk"`
@@ -149,7 +151,8 @@ type language struct {
 	Code      string  `bun:"code"`
 }
 
-type schedule struct {
+// ScheduleRow is a weekly opening slot of a service, seasonal when dated.
+type ScheduleRow struct {
 	bun.BaseModel `bun:"table:guide_schedules"`
 
 	ID        string     `bun:"id,pk"`
@@ -162,7 +165,8 @@ type schedule struct {
 	ValidTo   *time.Time `bun:"valid_to,type:date"`
 }
 
-type exception struct {
+// ExceptionRow is a dated closure or special opening of a service.
+type ExceptionRow struct {
 	bun.BaseModel `bun:"table:guide_exceptions"`
 
 	ID        string    `bun:"id,pk"`
@@ -177,7 +181,8 @@ type exception struct {
 	CreatedAt time.Time `bun:"created_at"`
 }
 
-type serviceCategory struct {
+// CategoryRow files a service under a category (a taxonomy term).
+type CategoryRow struct {
 	bun.BaseModel `bun:"table:guide_service_categories"`
 
 	ID        string `bun:"id,pk"`
@@ -186,7 +191,8 @@ type serviceCategory struct {
 	TermID    string `bun:"term_id"`
 }
 
-type serviceDocument struct {
+// DocumentRow names a "documents to bring" checklist of a service.
+type DocumentRow struct {
 	bun.BaseModel `bun:"table:guide_service_documents"`
 
 	ID            string `bun:"id,pk"`

@@ -494,7 +494,7 @@ func (s *Store) fillHits(ctx context.Context, res *Results, rows []hitRow, near 
 		for _, l := range lr {
 			locs[l.ServiceID] = append(locs[l.ServiceID], l.Location)
 		}
-		var cats []serviceCategory
+		var cats []CategoryRow
 		if err := s.DB.R.NewSelect().Model(&cats).Where("service_id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 			return err
 		}

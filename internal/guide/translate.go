@@ -185,7 +185,7 @@ func (s *Store) Queue(ctx context.Context, p *auth.Principal, lang string) ([]Qu
 		Join("JOIN guide_service_at_locations AS sl ON sl.location_id = loc.id").Where("loc.org_id = ?", p.OrgID).Scan(ctx, &locs); err != nil {
 		return nil, err
 	}
-	var excs []exception
+	var excs []ExceptionRow
 	if err := s.DB.R.NewSelect().Model(&excs).Where("org_id = ? AND ends_on >= ? AND reason <> ''", p.OrgID, s.today()).Scan(ctx); err != nil {
 		return nil, err
 	}

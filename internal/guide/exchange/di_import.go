@@ -436,7 +436,7 @@ func sameSet(a, b []string) bool {
 // publics and access modes stay as the editors set them.
 func (a *applier) sameInDI(ctx context.Context, ps *planService, sv *guide.Service) error {
 	var terms []string
-	if err := a.tx.NewSelect().Model((*categoryRow)(nil)).Column("term_id").Where("service_id = ?", sv.ID).Scan(ctx, &terms); err != nil {
+	if err := a.tx.NewSelect().Model((*guide.CategoryRow)(nil)).Column("term_id").Where("service_id = ?", sv.ID).Scan(ctx, &terms); err != nil {
 		return err
 	}
 	var cats []string
@@ -471,7 +471,7 @@ func (a *applier) categories(ctx context.Context, ps *planService, sv *guide.Ser
 		return false, nil
 	}
 	var cur []string
-	if err := a.tx.NewSelect().Model((*categoryRow)(nil)).Column("term_id").Where("service_id = ?", sv.ID).Scan(ctx, &cur); err != nil {
+	if err := a.tx.NewSelect().Model((*guide.CategoryRow)(nil)).Column("term_id").Where("service_id = ?", sv.ID).Scan(ctx, &cur); err != nil {
 		return false, err
 	}
 	var want []string
@@ -484,11 +484,11 @@ func (a *applier) categories(ctx context.Context, ps *planService, sv *guide.Ser
 	if slices.Equal(cur, want) {
 		return false, nil
 	}
-	if _, err := a.tx.NewDelete().Model((*categoryRow)(nil)).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
+	if _, err := a.tx.NewDelete().Model((*guide.CategoryRow)(nil)).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
 		return false, err
 	}
 	for _, id := range want {
-		if _, err := a.tx.NewInsert().Model(&categoryRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, TermID: id}).Exec(ctx); err != nil {
+		if _, err := a.tx.NewInsert().Model(&guide.CategoryRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, TermID: id}).Exec(ctx); err != nil {
 			return false, err
 		}
 	}
@@ -507,7 +507,7 @@ func (a *applier) location(ctx context.Context, ps *planService, sv *guide.Servi
 	changed := false
 	for _, l := range locs {
 		if l.OrganizationID != sv.OrganizationID {
-			if _, err := a.tx.NewDelete().Model((*salRow)(nil)).Where("service_id = ? AND location_id = ?", sv.ID, l.ID).Exec(ctx); err != nil {
+			if _, err := a.tx.NewDelete().Model((*guide.ServiceLocationRow)(nil)).Where("service_id = ? AND location_id = ?", sv.ID, l.ID).Exec(ctx); err != nil {
 				return false, err
 			}
 			changed = true
@@ -533,10 +533,10 @@ func (a *applier) location(ctx context.Context, ps *planService, sv *guide.Servi
 	if err != nil {
 		return false, err
 	}
-	if _, err := a.tx.NewDelete().Model((*salRow)(nil)).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
+	if _, err := a.tx.NewDelete().Model((*guide.ServiceLocationRow)(nil)).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
 		return false, err
 	}
-	_, err = a.tx.NewInsert().Model(&salRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, LocationID: id}).Exec(ctx)
+	_, err = a.tx.NewInsert().Model(&guide.ServiceLocationRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, LocationID: id}).Exec(ctx)
 	return true, err
 }
 
@@ -571,7 +571,7 @@ func (a *applier) hours(ctx context.Context, ps *planService, sv *guide.Service)
 	}
 	changed := false
 	if len(ps.hours.Slots) > 0 {
-		var cur []scheduleRow
+		var cur []guide.ScheduleRow
 		if err := a.tx.NewSelect().Model(&cur).Where("service_id = ?", sv.ID).Scan(ctx); err != nil {
 			return false, err
 		}
@@ -585,11 +585,11 @@ func (a *applier) hours(ctx context.Context, ps *planService, sv *guide.Service)
 		slices.Sort(have)
 		slices.Sort(want)
 		if !slices.Equal(have, want) {
-			if _, err := a.tx.NewDelete().Model((*scheduleRow)(nil)).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
+			if _, err := a.tx.NewDelete().Model((*guide.ScheduleRow)(nil)).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
 				return false, err
 			}
 			for _, s := range ps.hours.Slots {
-				r := &scheduleRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, Weekday: s.Weekday, OpensAt: s.Opens, ClosesAt: s.Closes,
+				r := &guide.ScheduleRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, Weekday: s.Weekday, OpensAt: s.Opens, ClosesAt: s.Closes,
 					ValidFrom: s.ValidFrom, ValidTo: s.ValidTo}
 				if _, err := a.tx.NewInsert().Model(r).Exec(ctx); err != nil {
 					return false, err
@@ -598,17 +598,17 @@ func (a *applier) hours(ctx context.Context, ps *planService, sv *guide.Service)
 			changed = true
 		}
 	}
-	var excs []exceptionRow
+	var excs []guide.ExceptionRow
 	if err := a.tx.NewSelect().Model(&excs).Where("service_id = ?", sv.ID).Scan(ctx); err != nil {
 		return false, err
 	}
 	for _, e := range ps.hours.Exceptions {
-		if slices.ContainsFunc(excs, func(x exceptionRow) bool {
+		if slices.ContainsFunc(excs, func(x guide.ExceptionRow) bool {
 			return x.StartsOn.Equal(e.StartsOn) && x.EndsOn.Equal(e.EndsOn) && x.Closed == e.Closed && x.OpensAt == e.Opens && x.ClosesAt == e.Closes
 		}) {
 			continue
 		}
-		r := &exceptionRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, StartsOn: e.StartsOn, EndsOn: e.EndsOn, Closed: e.Closed,
+		r := &guide.ExceptionRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, StartsOn: e.StartsOn, EndsOn: e.EndsOn, Closed: e.Closed,
 			OpensAt: e.Opens, ClosesAt: e.Closes, CreatedAt: a.now}
 		if _, err := a.tx.NewInsert().Model(r).Exec(ctx); err != nil {
 			return false, err

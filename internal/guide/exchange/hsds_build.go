@@ -121,7 +121,7 @@ func serviceText(sv *guide.Service, field string) string {
 	return ""
 }
 
-func (bd *builder) language(lr languageRow) hsdsLanguage {
+func (bd *builder) language(lr guide.LanguageRow) hsdsLanguage {
 	out := hsdsLanguage{ID: lr.ID, Code: lr.Code}
 	if lr.PhoneID != nil {
 		out.PhoneID = *lr.PhoneID

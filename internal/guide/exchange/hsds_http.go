@@ -593,7 +593,7 @@ func (a *API) serviceAtLocations(q *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []salRow
+	var rows []guide.ServiceLocationRow
 	if err := sel.ColumnExpr("sal.*").OrderExpr("svc.name, sal.id").Limit(int64(per)).Offset(int64((pg-1)*per)).Scan(q.ctx, &rows); err != nil {
 		return nil, err
 	}

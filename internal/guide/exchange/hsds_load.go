@@ -30,13 +30,13 @@ type bundle struct {
 	orgs     map[string]*guide.Organization
 	demo     map[string]bool // centre -> demo
 	locs     map[string]*guide.Location
-	sals     map[string][]salRow // by service
+	sals     map[string][]guide.ServiceLocationRow // by service
 	phones   map[string][]guide.Phone
-	langs    map[string][]languageRow
-	scheds   map[string][]scheduleRow
-	excs     map[string][]exceptionRow
-	cats     map[string][]categoryRow
-	docs     map[string][]documentRow
+	langs    map[string][]guide.LanguageRow
+	scheds   map[string][]guide.ScheduleRow
+	excs     map[string][]guide.ExceptionRow
+	cats     map[string][]guide.CategoryRow
+	docs     map[string][]guide.DocumentRow
 	tr       map[string]map[string]guide.Translation // owner|field -> lang -> row
 }
 
@@ -46,9 +46,9 @@ type bundle struct {
 func (s *Service) loadServices(ctx context.Context, ids []string, full bool) (*bundle, error) {
 	q := s.DB.R
 	b := &bundle{orgs: map[string]*guide.Organization{}, demo: map[string]bool{}, locs: map[string]*guide.Location{},
-		sals: map[string][]salRow{}, phones: map[string][]guide.Phone{}, langs: map[string][]languageRow{},
-		scheds: map[string][]scheduleRow{}, excs: map[string][]exceptionRow{}, cats: map[string][]categoryRow{},
-		docs: map[string][]documentRow{}, tr: map[string]map[string]guide.Translation{}}
+		sals: map[string][]guide.ServiceLocationRow{}, phones: map[string][]guide.Phone{}, langs: map[string][]guide.LanguageRow{},
+		scheds: map[string][]guide.ScheduleRow{}, excs: map[string][]guide.ExceptionRow{}, cats: map[string][]guide.CategoryRow{},
+		docs: map[string][]guide.DocumentRow{}, tr: map[string]map[string]guide.Translation{}}
 	if len(ids) == 0 {
 		return b, nil
 	}
@@ -71,7 +71,7 @@ func (s *Service) loadServices(ctx context.Context, ids []string, full bool) (*b
 	if err := b.loadOrgs(ctx, q, orgIDs, centres); err != nil {
 		return nil, err
 	}
-	var sals []salRow
+	var sals []guide.ServiceLocationRow
 	if err := q.NewSelect().Model(&sals).Where("service_id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (s *Service) loadServices(ctx context.Context, ids []string, full bool) (*b
 		return nil, err
 	}
 	for sid := range b.sals {
-		slices.SortFunc(b.sals[sid], func(x, y salRow) int {
+		slices.SortFunc(b.sals[sid], func(x, y guide.ServiceLocationRow) int {
 			return strings.Compare(b.locs[x.LocationID].Name+x.ID, b.locs[y.LocationID].Name+y.ID)
 		})
 	}
@@ -148,14 +148,14 @@ func (b *bundle) loadChildren(ctx context.Context, q bun.IDB, ids []string) erro
 	for _, p := range phones {
 		b.phones[p.ServiceID] = append(b.phones[p.ServiceID], p)
 	}
-	var langs []languageRow
+	var langs []guide.LanguageRow
 	if err := q.NewSelect().Model(&langs).Where("service_id IN (?)", bun.List(ids)).Order("code", "id").Scan(ctx); err != nil {
 		return err
 	}
 	for _, l := range langs {
 		b.langs[l.ServiceID] = append(b.langs[l.ServiceID], l)
 	}
-	var scheds []scheduleRow
+	var scheds []guide.ScheduleRow
 	if err := q.NewSelect().Model(&scheds).Where("service_id IN (?)", bun.List(ids)).
 		OrderExpr("valid_from IS NOT NULL, valid_from, weekday, opens_at, id").Scan(ctx); err != nil {
 		return err
@@ -163,14 +163,14 @@ func (b *bundle) loadChildren(ctx context.Context, q bun.IDB, ids []string) erro
 	for _, r := range scheds {
 		b.scheds[r.ServiceID] = append(b.scheds[r.ServiceID], r)
 	}
-	var excs []exceptionRow
+	var excs []guide.ExceptionRow
 	if err := q.NewSelect().Model(&excs).Where("service_id IN (?)", bun.List(ids)).Order("starts_on", "id").Scan(ctx); err != nil {
 		return err
 	}
 	for _, e := range excs {
 		b.excs[e.ServiceID] = append(b.excs[e.ServiceID], e)
 	}
-	var cats []categoryRow
+	var cats []guide.CategoryRow
 	if err := q.NewSelect().Model(&cats).Where("service_id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return err
 	}
@@ -178,11 +178,11 @@ func (b *bundle) loadChildren(ctx context.Context, q bun.IDB, ids []string) erro
 	for i, c := range guide.Categories {
 		order[c.ID] = i
 	}
-	slices.SortFunc(cats, func(x, y categoryRow) int { return order[x.TermID] - order[y.TermID] })
+	slices.SortFunc(cats, func(x, y guide.CategoryRow) int { return order[x.TermID] - order[y.TermID] })
 	for _, c := range cats {
 		b.cats[c.ServiceID] = append(b.cats[c.ServiceID], c)
 	}
-	var docs []documentRow
+	var docs []guide.DocumentRow
 	if err := q.NewSelect().Model(&docs).Where("service_id IN (?)", bun.List(ids)).Order("position").Scan(ctx); err != nil {
 		return err
 	}
