@@ -51,12 +51,14 @@ func checklistTitle(t *testing.T, slug, lang string) string {
 // TestBrowserDoneWhen: on a 360x800 phone, in Tigrinya then Arabic, a
 // person taps "legal aid", filters on "open now" and their language, opens
 // the first permanence, sees it is open and speaks their language, and
-// opens what to bring; every page passes axe.
+// opens what to bring, saves the permanence, and finds it again offline
+// with the date it was saved; every page passes axe.
 func TestBrowserDoneWhen(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
 		w := demoWorld(t, e)
 		c := w.Chrome()
 		c.Viewport(t, 360, 800)
+		saved := map[string]string{}
 		for _, lang := range []string{"ti", "ar"} {
 			l := w.App.Catalog.Localizer(lang)
 			if st := c.Open(t, "/"+lang+"/"); st != 200 {
@@ -95,6 +97,11 @@ func TestBrowserDoneWhen(t *testing.T) {
 			}
 			c.CheckAxe(t, lang)
 			c.Screenshot(t, "guide-"+lang+"-3-service", 360, 800)
+			servicePath := c.Path(t)
+			// Save the permanence on the phone (no account).
+			c.WaitVisible(t, "[data-save]")
+			c.Click(t, "[data-save]")
+			c.WaitVisible(t, "[data-saved-note]")
 			// What to bring: the checklist, in the person's language.
 			title := checklistTitle(t, "asylum-appointment", lang)
 			if got := c.Text(t, `section[aria-labelledby=g-docs] a[href="/`+lang+`/guide/checklists/asylum-appointment"]`); got != title {
@@ -107,6 +114,30 @@ func TestBrowserDoneWhen(t *testing.T) {
 				t.Fatalf("checklist page in %q", got)
 			}
 			c.Screenshot(t, "guide-"+lang+"-4-checklist", 360, 800)
+			saved[lang] = servicePath
+		}
+
+		// Without network, each saved permanence is still there, in its
+		// language, with what to bring and the date it was saved.
+		c.WaitTrue(t, "the service worker", `navigator.serviceWorker.ready.then(r => !!r.active)`)
+		c.Offline(t, true)
+		for _, lang := range []string{"ti", "ar"} {
+			if st := c.Open(t, saved[lang]); st != 200 {
+				t.Fatalf("%s: saved service offline: %d", lang, st)
+			}
+			if got := c.Attr(t, "html", "lang"); got != lang {
+				t.Fatalf("%s: offline copy in %q", lang, got)
+			}
+			if !c.Has(t, "section[aria-labelledby=g-docs]") {
+				t.Fatalf("%s: the offline copy lacks what to bring", lang)
+			}
+			c.WaitVisible(t, "[data-saved-note]")
+			var today string
+			c.Eval(t, `new Date().toLocaleDateString("`+lang+`-u-nu-latn", {day: "numeric", month: "long", year: "numeric"})`, &today)
+			if note := c.Text(t, "[data-saved-note]"); !strings.Contains(note, today) {
+				t.Fatalf("%s: offline note %q lacks the date %q", lang, note, today)
+			}
+			c.Screenshot(t, "guide-"+lang+"-5-offline", 360, 800)
 		}
 	})
 }

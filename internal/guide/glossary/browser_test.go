@@ -1,85 +1,13 @@
 package glossary_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
-
 	"parcours/internal/platform/db"
 	"parcours/internal/platform/testkit"
 )
-
-// offline cuts the tab's network through DevTools
-// (Network.emulateNetworkConditions, offline), which also cuts the service
-// worker's own requests and makes navigator.onLine false.
-func offline(t *testing.T, c *testkit.Chrome, off bool) {
-	t.Helper()
-	type conditions struct {
-		Offline            bool    `json:"offline"`
-		Latency            float64 `json:"latency"`
-		DownloadThroughput float64 `json:"downloadThroughput"`
-		UploadThroughput   float64 `json:"uploadThroughput"`
-	}
-	ctx, cancel := context.WithTimeout(c.Context(), 10*time.Second)
-	defer cancel()
-	emulate := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		if _, err := cdp.Call(ctx, tg, cdp.Command[conditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"},
-			conditions{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
-			return err
-		}
-		// The same for the service worker's own requests.
-		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &off,
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
-		})
-		return err
-	})
-	if err := chromedp.Do(ctx, emulate); err != nil {
-		t.Fatalf("emulate offline=%v: %v", off, err)
-	}
-	// And in the service worker's own target, as DevTools' "Offline" does.
-	targets, err := chromedp.Targets(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ti := range targets {
-		if ti.Type != "service_worker" {
-			continue
-		}
-		sctx, scancel := chromedp.NewContext(c.Context(), chromedp.WithTargetID(ti.TargetID))
-		err := chromedp.Do(sctx, emulate)
-		if err != nil {
-			scancel()
-			t.Fatalf("emulate offline=%v in the service worker: %v", off, err)
-		}
-		t.Cleanup(scancel)
-	}
-}
-
-// waitFor polls a JavaScript condition until it is true.
-func waitFor(t *testing.T, c *testkit.Chrome, what, expr string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var ok bool
-		c.Eval(t, expr, &ok)
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s (%s)", what, expr)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 // A person on a phone opens a word, saves it, loses the network, and
 // still reads it, with the date it was saved; the saved pages' page lists
@@ -93,9 +21,9 @@ func TestBrowserOffline(t *testing.T) {
 		if st := c.Open(t, page); st != 200 {
 			t.Fatalf("open: %d", st)
 		}
-		waitFor(t, c, "the service worker", `navigator.serviceWorker.ready.then(r => !!r.active)`)
+		c.WaitTrue(t, "the service worker", `navigator.serviceWorker.ready.then(r => !!r.active)`)
 		c.Open(t, page) // now under the worker's control
-		waitFor(t, c, "control", `!!navigator.serviceWorker.controller`)
+		c.WaitTrue(t, "control", `!!navigator.serviceWorker.controller`)
 		c.Open(t, "/ar/guide/checklists/ame") // visited, not saved
 		c.Open(t, "/fr/login")                // not a guide page
 		c.Open(t, page)
@@ -114,7 +42,7 @@ func TestBrowserOffline(t *testing.T) {
 		}
 		c.Screenshot(t, "glossary-saved-ar", 360, 800)
 
-		offline(t, c, true)
+		c.Offline(t, true)
 		if st := c.Open(t, page); st != 200 {
 			t.Fatalf("offline reload: %d", st)
 		}
@@ -151,7 +79,7 @@ func TestBrowserOffline(t *testing.T) {
 		if got := c.Path(t); got != "/ar/guide/glossary/ofpra" || !c.Has(t, "[data-saved-list]") {
 			t.Errorf("never-opened page offline: at %s, saved list shown: %v", got, c.Has(t, "[data-saved-list]"))
 		}
-		offline(t, c, false)
+		c.Offline(t, false)
 
 		// Nothing but public guide pages and files in the caches.
 		var keys []string
@@ -168,7 +96,7 @@ func TestBrowserOffline(t *testing.T) {
 		c.Open(t, page)
 		c.WaitVisible(t, `[data-save][data-saved="1"]`)
 		c.Click(t, "[data-save]")
-		waitFor(t, c, "removal", `caches.open("parcours-saved").then(c => c.keys()).then(k => k.length === 0)`)
+		c.WaitTrue(t, "removal", `caches.open("parcours-saved").then(c => c.keys()).then(k => k.length === 0)`)
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -611,3 +612,67 @@ var _ TB = (testing.TB)(nil)
 // Context is the chromedp context of the tab, for steps the helpers do not
 // cover (chromedp.Run(c.Context(), ...)); bound it with a timeout.
 func (c *Chrome) Context() context.Context { return c.ctx }
+
+// Offline cuts (or restores) the network for the page and for its service
+// worker's own requests, as DevTools' "Offline" does.
+func (c *Chrome) Offline(t TB, off bool) {
+	t.Helper()
+	type conditions struct {
+		Offline            bool    `json:"offline"`
+		Latency            float64 `json:"latency"`
+		DownloadThroughput float64 `json:"downloadThroughput"`
+		UploadThroughput   float64 `json:"uploadThroughput"`
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.Timeout)
+	defer cancel()
+	emulate := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, cdp.Command[conditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"},
+			conditions{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: &off,
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
+		})
+		return err
+	})
+	if err := chromedp.Do(ctx, emulate); err != nil {
+		t.Fatalf("emulate offline=%v: %v", off, err)
+	}
+	targets, err := chromedp.Targets(ctx)
+	if err != nil {
+		t.Fatalf("list targets: %v", err)
+	}
+	for _, ti := range targets {
+		if ti.Type != "service_worker" {
+			continue
+		}
+		sctx, scancel := chromedp.NewContext(c.ctx, chromedp.WithTargetID(ti.TargetID))
+		c.closeMu.Lock()
+		c.cancel = append(c.cancel, scancel) // released with the browser
+		c.closeMu.Unlock()
+		if err := chromedp.Do(sctx, emulate); err != nil {
+			t.Fatalf("emulate offline=%v in the service worker: %v", off, err)
+		}
+	}
+}
+
+// WaitTrue polls a JavaScript expression until it is true (10 s at most).
+func (c *Chrome) WaitTrue(t TB, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ok bool
+		c.Eval(t, expr, &ok)
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s (%s)", what, expr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
