@@ -246,6 +246,14 @@ func (c *Chrome) Follow(t TB, sel string) int {
 	return int(resp.Status)
 }
 
+// Upload sets the files of the file input sel (paths on this machine).
+func (c *Chrome) Upload(t TB, sel string, paths ...string) {
+	t.Helper()
+	if err := c.run(chromedp.SetUploadFiles(chromedp.CSS(sel), paths)); err != nil {
+		c.fail(t, "set files of %s: %v", sel, err)
+	}
+}
+
 // Menu follows the staff menu entry that links to href (with its language
 // prefix), opening first the drop-down that holds it when it is in one, as
 // a person would.
