@@ -136,6 +136,11 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 		if err := s.insertDecision(ctx, tx, d); err != nil {
 			return err
 		}
+		if d.Status == StatusValid {
+			if err := refreshProfile(ctx, tx, f.ID); err != nil {
+				return err
+			}
+		}
 		if d.Status == StatusEnded {
 			// The radiation cuts the election in force (the stats count
 			// people covered at a date from the valid decisions).
@@ -334,6 +339,12 @@ func (s *Service) Undo(ctx context.Context, p *auth.Principal, id, reason string
 		if last.Status == StatusEnded && last.CutOn != nil {
 			if _, err := tx.NewUpdate().Model((*Decision)(nil)).Set("cut_on = NULL").
 				Where("file_id = ? AND status = ? AND undone_at IS NULL AND cut_on = ?", f.ID, StatusValid, *last.CutOn).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if last.Status == StatusValid {
+			// The grant before it, if any, is the latest again.
+			if err := refreshProfile(ctx, tx, f.ID); err != nil {
 				return err
 			}
 		}

@@ -166,6 +166,18 @@ type Decision struct {
 	UndoneAt       *time.Time `bun:"undone_at"`
 	UndoneBy       string     `bun:"undone_by"`
 	UndoReason     string     `bun:"undo_reason"`
+
+	// The profile the annual report counts (profile.go).
+	Civility  string     `bun:"civility"`
+	BirthDate *time.Time `bun:"birth_date,type:date"`
+	BirthYear int        `bun:"birth_year"`
+	Household string     `bun:"household"`
+	Cause     string     `bun:"cause"`
+	Link      string     `bun:"link"`
+	Motive    string     `bun:"motive"`
+	Residence string     `bun:"residence"`
+	Support   string     `bun:"support"`
+	Work      string     `bun:"work"`
 }
 
 // Dependant is a household member covered by the election (ayant droit).

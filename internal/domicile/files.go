@@ -376,6 +376,9 @@ func (s *Service) SetIdentity(ctx context.Context, p *auth.Principal, id string,
 				return err
 			}
 		}
+		if err := refreshProfile(ctx, tx, f.ID); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Event{Action: "domicile.identity", ObjectType: "domicile_file", ObjectID: f.ID,
 			SiteID: f.SiteID, Details: map[string]any{"dependants": len(in.Dependants), "restricted": in.Restricted}})
 	})

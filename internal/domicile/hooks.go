@@ -14,8 +14,23 @@ var _ people.Hook = (*Service)(nil)
 // MergePerson moves the domiciliation files of a duplicate to the kept
 // person file.
 func (s *Service) MergePerson(ctx context.Context, tx bun.Tx, orgID, fromID, intoID string) error {
-	_, err := tx.NewUpdate().Model((*File)(nil)).Set("person_id = ?", intoID).Where("org_id = ? AND person_id = ?", orgID, fromID).Exec(ctx)
-	return err
+	var ids []string
+	if err := tx.NewSelect().Model((*File)(nil)).Column("id").Where("org_id = ? AND person_id = ?", orgID, fromID).Scan(ctx, &ids); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.NewUpdate().Model((*File)(nil)).Set("person_id = ?", intoID).Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
+		return err
+	}
+	// The kept file's birth date may differ: the report's profiles follow.
+	for _, id := range ids {
+		if err := refreshProfile(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PurgePerson removes the domiciliation data of a person (erasure or the

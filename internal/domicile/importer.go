@@ -799,7 +799,7 @@ func (s *Service) importRow(ctx context.Context, tx bun.Tx, p *auth.Principal, s
 			return err
 		}
 	}
-	return nil
+	return refreshProfile(ctx, tx, f.ID)
 }
 
 // TemplateCSV is the import template: the header and one example row.

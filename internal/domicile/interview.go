@@ -83,6 +83,9 @@ func (s *Service) SaveInterview(ctx context.Context, p *auth.Principal, id strin
 		if err := s.contactTx(ctx, tx, f, "visit", "", iv.UpdatedAt); err != nil {
 			return err
 		}
+		if err := refreshProfile(ctx, tx, f.ID); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Event{Action: "domicile.interview", ObjectType: "domicile_file", ObjectID: f.ID,
 			SiteID: f.SiteID, Details: map[string]any{"held_on": iv.HeldOn.Format(time.DateOnly), "elsewhere": iv.Elsewhere}})
 	})

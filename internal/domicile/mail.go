@@ -563,7 +563,14 @@ func (s *Service) Find(ctx context.Context, p *auth.Principal, q string, limit i
 	if n, ok := ParseRef(q); ok {
 		sel = sel.Where("f.number = ?", n)
 	} else {
-		ps, err := s.People.Search(ctx, p, people.Query{Name: q, Prefix: true, Limit: 100})
+		// Whole words first: what the desk types is a name, in whatever
+		// spelling. Only when nothing matches is the last word read as a
+		// beginning ("traore moh"): a short beginning matches a large share
+		// of the names, which costs tens of milliseconds Paris-wide.
+		ps, err := s.People.Search(ctx, p, people.Query{Name: q, Limit: 100})
+		if err == nil && len(ps) == 0 {
+			ps, err = s.People.Search(ctx, p, people.Query{Name: q, Prefix: true, Limit: 100})
+		}
 		if err != nil {
 			return nil, err
 		}

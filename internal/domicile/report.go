@@ -72,9 +72,9 @@ type coveredRow struct {
 	Household  string     `bun:"household"`
 	Cause      string     `bun:"cause"`
 	Link       string     `bun:"link"`
-	Reason     string     `bun:"reason"`
+	Reason     string     `bun:"motive"`
 	Residence  string     `bun:"residence"`
-	Support    *bool      `bun:"support"`
+	Support    string     `bun:"support"`
 	Work       string     `bun:"work"`
 }
 
@@ -105,14 +105,11 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, from, to time.T
 	}
 	r := &Report{From: from, To: to, SiteID: siteID, Activity: map[string]int{}}
 
+	// The grants in force on To, with their profile (profile.go).
 	var rows []coveredRow
 	q := s.DB.R.NewSelect().TableExpr("dom_decisions AS d").
-		ColumnExpr("d.file_id, d.seq, d.kind, f.civility, p.birth_date, p.birth_year").
-		ColumnExpr("(SELECT COUNT(*) FROM dom_dependants AS dd WHERE dd.file_id = d.file_id) AS dependants").
-		ColumnExpr("i.household, i.cause, i.link, i.reason, i.residence, i.support, i.work").
-		Join("JOIN dom_files AS f ON f.id = d.file_id").
-		Join("LEFT JOIN persons AS p ON p.id = f.person_id").
-		Join("LEFT JOIN dom_interviews AS i ON i.file_id = d.file_id").
+		ColumnExpr("d.file_id, d.seq, d.kind, d.dependants, d.civility, d.birth_date, d.birth_year").
+		ColumnExpr("d.household, d.cause, d.link, d.motive, d.residence, d.support, d.work").
 		Where("d.org_id = ? AND d.status = ? AND d.undone_at IS NULL", p.OrgID, StatusValid).
 		Where("d.start_on <= ? AND d.end_on >= ? AND (d.cut_on IS NULL OR d.cut_on > ?)", to, to, to)
 	if err := sites(q, "d.site_id").Scan(ctx, &rows); err != nil {
@@ -198,13 +195,7 @@ func (r *Report) axis1(rows []coveredRow) {
 		add("link", row.Link)
 		add("reason", row.Reason)
 		add("residence", row.Residence)
-		support := ""
-		if row.Support != nil && *row.Support {
-			support = "yes"
-		} else if row.Support != nil {
-			support = "no"
-		}
-		add("support", support)
+		add("support", row.Support)
 		add("work", row.Work)
 	}
 	bands := make([]string, len(AgeBands))

@@ -143,6 +143,9 @@ func (s *Service) purgeFile(ctx context.Context, tx bun.Tx, f *File) error {
 		Where("file_id = ?", f.ID).Exec(ctx); err != nil {
 		return err
 	}
+	if err := clearProfile(ctx, tx, f.ID); err != nil {
+		return err
+	}
 	now := s.Clock.Now()
 	_, err := tx.NewUpdate().Model((*File)(nil)).Set("person_id = NULL, civility = '', birth_place = '', email = '', appointment_with = ''").
 		Set("pending_letters = 0, pending_registered = 0, pending_parcels = 0, portal = ?", false).

@@ -25,7 +25,10 @@ type Options struct {
 	Files int // domiciliation files (one person each)
 	Mail  int // mail register rows, in total
 	Sites int // the arrondissements' sites
-	Seed  uint64
+	// FirstSite files all go to site 01 (one site with 20,000+ files in
+	// force, the target); the others are spread over the sites.
+	FirstSite int
+	Seed      uint64
 	// Progress is called after each batch of files (may be nil).
 	Progress func(files, mail int)
 }
@@ -47,21 +50,22 @@ const (
 	Reception = "accueil01@bench.invalid" // site 01
 )
 
-// Spelling variants of the same names: the search must find any of them.
+// Spelling variants of the same names (not different names: Fatoumata is
+// not Fatima): the desk search must find any of them.
 var givenNames = [][]string{
-	{"Mohamed", "Mohammed", "Muhammad", "Mouhamed", "محمد"}, {"Ahmed", "Ahmad", "أحمد"}, {"Fatima", "Fatma", "Fatoumata", "فاطمة"},
+	{"Mohamed", "Mohammed", "Muhammad", "Mouhamed", "محمد"}, {"Ahmed", "Ahmad", "أحمد"}, {"Fatima", "Fatma", "فاطمة"}, {"Fatoumata", "Fatoumatta"},
 	{"Aïcha", "Aicha", "Aisha", "عائشة"}, {"Youssef", "Yusuf", "Youcef", "يوسف"}, {"Abdelkader", "Abd el Kader", "Abdul Kader"},
-	{"Mamadou", "Mamadu"}, {"Ousmane", "Usman", "Osman"}, {"Ibrahim", "Ibrahima", "Brahim"}, {"Khadija", "Khadidja", "Kadiatou"},
-	{"Mariam", "Maryam", "Mariama"}, {"Hassan", "Hasan", "حسن"}, {"Ali", "علي"}, {"Omar", "Oumar", "Umar"}, {"Zeinab", "Zainab", "Zeynab"},
-	{"Tesfay", "Tesfaye"}, {"Senait", "Senayt"}, {"Aminata", "Amina"}, {"Moussa", "Musa", "Mussa"}, {"Idriss", "Idris", "Driss"},
-	{"Sekou", "Sékou"}, {"Djibril", "Jibril", "Gibril"}, {"Hawa", "Haoua"}, {"Bilal", "Belal"}, {"Rokia", "Rokiatou"},
-	{"Gul", "Gulalai"}, {"Shabnam", "Chabnam"}, {"Yasmine", "Yasmina", "Jasmin"}, {"Ion", "Ioan"}, {"Mihai", "Mihail"},
-	{"Abdoulaye", "Abdullah", "Abdallah"}, {"Awa", "Aoua"}, {"Jean", "Jan"}, {"Marie", "Mari"}, {"Wei"}, {"Li", "Lee"},
+	{"Mamadou", "Mamadu"}, {"Ousmane", "Usman", "Osman"}, {"Ibrahim", "Brahim"}, {"Ibrahima"}, {"Khadija", "Khadidja"}, {"Kadiatou", "Kadiatu"},
+	{"Mariam", "Maryam"}, {"Mariama"}, {"Hassan", "Hasan", "حسن"}, {"Ali", "علي"}, {"Omar", "Oumar", "Umar"}, {"Zeinab", "Zainab", "Zeynab"},
+	{"Tesfay", "Tesfaye"}, {"Senait", "Senayt"}, {"Aminata", "Aminatta"}, {"Amina", "Aminah"}, {"Moussa", "Musa", "Mussa"}, {"Idriss", "Idris", "Driss"},
+	{"Sekou", "Sékou"}, {"Djibril", "Jibril", "Gibril"}, {"Hawa", "Haoua"}, {"Bilal", "Belal"}, {"Rokia", "Rokiya"},
+	{"Gul"}, {"Shabnam", "Chabnam"}, {"Yasmine", "Yasmina", "Jasmin"}, {"Ion", "Ioan"}, {"Mihai", "Mihail"},
+	{"Abdoulaye", "Abdullah", "Abdallah"}, {"Awa", "Aoua"}, {"Jean"}, {"Marie", "Mari"}, {"Wei"}, {"Li", "Lee"},
 }
 
 var familyNames = [][]string{
 	{"Benali", "Ben Ali", "Ben-Ali"}, {"Diallo", "Dialo"}, {"Traoré", "Traore"}, {"Camara", "Kamara"}, {"Haddad", "Hadad"},
-	{"El Amrani", "Amrani", "Al-Amrani"}, {"Rahimi", "Rahimy"}, {"Ahmadi", "Ahmady"}, {"Gebremedhin", "Gebremeskel"}, {"Bah", "Ba"},
+	{"El Amrani", "Amrani", "Al-Amrani"}, {"Rahimi", "Rahimy"}, {"Ahmadi", "Ahmady"}, {"Gebremedhin"}, {"Gebremeskel"}, {"Bah", "Ba"},
 	{"Sow", "Sowe"}, {"Keita", "Keïta"}, {"Koné", "Kone"}, {"Cissé", "Cisse"}, {"Touré", "Toure"}, {"Sylla", "Silla"},
 	{"Mansour", "Mansur"}, {"Haidari", "Haydari"}, {"Karimi", "Karimy"}, {"Hussaini", "Hosseini", "Husseini"}, {"Mohammadi", "Mohamadi"},
 	{"Tesfamariam"}, {"Abraha"}, {"Kidane"}, {"Osman", "Othman"}, {"Yousafzai", "Yusufzai"}, {"Bensaïd", "Bensaid"},
@@ -246,7 +250,10 @@ var fileShapes = []struct {
 // included), to spread the remaining mail.
 func (g *generator) file(st *state, idx, left int) {
 	rng := g.rng
-	site := idx % len(g.sites)
+	site := 0
+	if idx >= g.opt.FirstSite {
+		site = (idx - g.opt.FirstSite) % len(g.sites)
+	}
 	siteID, manager := g.sites[site], g.managers[site]
 	gv, fv := givenNames[rng.IntN(len(givenNames))], familyNames[rng.IntN(len(familyNames))]
 	per := people.Person{ID: db.NewID(), OrgID: g.orgID, SiteID: siteID, GivenLatin: latinOf(gv, rng), FamilyLatin: latinOf(fv, rng),
@@ -361,9 +368,18 @@ func (g *generator) file(st *state, idx, left int) {
 				Family: per.FamilyLatin, BirthDate: &b, Link: "child"})
 		}
 		for i := first; i < len(st.decisions); i++ {
-			if st.decisions[i].Status == domicile.StatusValid {
-				st.decisions[i].Dependants = n
-			}
+			st.decisions[i].Dependants = n
+		}
+	}
+	// The grants carry the profile the annual report counts.
+	iv := &st.views[len(st.views)-1]
+	support := map[bool]string{true: "yes", false: "no"}[iv.Support]
+	for i := first; i < len(st.decisions); i++ {
+		if d := &st.decisions[i]; d.Status == domicile.StatusValid {
+			d.Civility, d.BirthDate, d.BirthYear, d.Household, d.Cause, d.Link = f.Civility, per.BirthDate, per.BirthYear, iv.Household, iv.Cause, iv.Link
+			d.Motive, d.Residence, d.Support, d.Work = iv.Reason, iv.Residence, support, iv.Work
+		} else {
+			d.Dependants = 0
 		}
 	}
 
@@ -390,9 +406,9 @@ func (g *generator) file(st *state, idx, left int) {
 				at = start.Add(time.Duration(rng.Int64N(int64(last.Sub(start)) + 1)))
 			}
 			kind := []string{"visit", "visit", "call", "handover"}[rng.IntN(4)]
-			t := at.Add(time.Duration(9*60+rng.IntN(8*60)) * time.Minute)
+			t := domicile.Today(at).Add(time.Duration(9*60+rng.IntN(8*60)) * time.Minute)
 			st.contacts = append(st.contacts, domicile.Contact{ID: db.NewID(), OrgID: g.orgID, SiteID: siteID, FileID: f.ID, Kind: kind, At: t, By: g.agents[site]})
-			g.daily[dayKey{siteID, at, "contact_" + kind}]++
+			g.daily[dayKey{siteID, domicile.Today(t), "contact_" + kind}]++
 		}
 	}
 	f.LastContactOn = last

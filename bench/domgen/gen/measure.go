@@ -1,0 +1,300 @@
+package gen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"parcours/internal/app"
+	"parcours/internal/domicile"
+	"parcours/internal/platform/auth"
+	"parcours/internal/platform/testkit"
+)
+
+// Agent is a signed-in account of a generated database.
+type Agent struct {
+	A         *app.App
+	Cookie    string
+	Principal *auth.Principal
+}
+
+// SignIn signs a generated account in through the real pages (password,
+// then the code at the app's clock).
+func SignIn(ctx context.Context, a *app.App, email string) (*Agent, error) {
+	var u auth.User
+	if err := a.DB.R.NewSelect().Model(&u).Where("email = ?", email).Order("created_at DESC").Limit(1).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("no generated database here (%s): %w", email, err)
+	}
+	jar := map[string]string{}
+	post := func(path string, form url.Values) *httptest.ResponseRecorder {
+		rec := serve(a, http.MethodPost, path, cookieHeader(jar), form)
+		for _, c := range rec.Result().Cookies() {
+			jar[c.Name] = c.Value
+		}
+		return rec
+	}
+	if r := post("/fr/login", url.Values{"email": {u.Email}, "password": {Password}}); r.Code != http.StatusSeeOther {
+		return nil, fmt.Errorf("sign-in %s: %d", email, r.Code)
+	}
+	for try := 0; ; try++ {
+		code, err := testkit.TOTPCode(TOTPSecret, a.Clock.Now())
+		if err != nil {
+			return nil, err
+		}
+		r := post("/fr/login/totp", url.Values{"code": {code}})
+		if r.Code == http.StatusSeeOther && !strings.Contains(r.Header().Get("Location"), "/login") {
+			break
+		}
+		if try > 0 || r.Code != http.StatusUnprocessableEntity {
+			return nil, fmt.Errorf("code %s: %d %s", email, r.Code, r.Header().Get("Location"))
+		}
+		// A code is accepted once: a run just before used it; wait for the next one.
+		time.Sleep(time.Until(a.Clock.Now().Truncate(30 * time.Second).Add(31 * time.Second)))
+	}
+	ms, err := auth.MembershipsOf(ctx, a.DB.R, u.OrgID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Agent{A: a, Cookie: cookieHeader(jar), Principal: &auth.Principal{UserID: u.ID, OrgID: u.OrgID, Email: u.Email, Memberships: ms}}, nil
+}
+
+// serve runs one request through the whole handler (gzip, middlewares).
+func serve(a *app.App, method, path, cookie string, form url.Values) *httptest.ResponseRecorder {
+	var req *http.Request
+	if form != nil {
+		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	} else {
+		req = httptest.NewRequest(method, path, nil)
+	}
+	req.Header.Set("Cookie", cookie)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, req)
+	return rec
+}
+
+func cookieHeader(jar map[string]string) string {
+	var parts []string
+	for k, v := range jar {
+		parts = append(parts, k+"="+v)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "; ")
+}
+
+// Get serves a page and checks it is a 200.
+func (g *Agent) Get(path string) error {
+	if rec := serve(g.A, http.MethodGet, path, g.Cookie, nil); rec.Code != http.StatusOK {
+		return fmt.Errorf("GET %s: %d %s", path, rec.Code, rec.Header().Get("Location"))
+	}
+	return nil
+}
+
+// Post submits a form and checks it is a redirection (done).
+func (g *Agent) Post(path string, form url.Values) error {
+	if rec := serve(g.A, http.MethodPost, path, g.Cookie, form); rec.Code != http.StatusSeeOther {
+		return fmt.Errorf("POST %s: %d", path, rec.Code)
+	}
+	return nil
+}
+
+// named is a person of the generated files, as typed at the desk.
+type named struct{ given, family string }
+
+// Misspell writes a name another way, as someone spelling it out at the
+// desk would: another spelling of each word when there is one (Mouhamed
+// for Mohamed, Traore for Traoré), lower case, family name first half of
+// the time.
+func Misspell(given, family string, rng *rand.Rand) string {
+	other := func(w string, lists [][]string) string {
+		for _, vs := range lists {
+			if !slices.Contains(vs, w) {
+				continue
+			}
+			var alt []string
+			for _, v := range vs {
+				if v != w && isLatin(v) {
+					alt = append(alt, v)
+				}
+			}
+			if len(alt) > 0 {
+				return alt[rng.IntN(len(alt))]
+			}
+		}
+		return w
+	}
+	g, f := other(given, givenNames), other(family, familyNames)
+	if rng.IntN(2) == 0 {
+		g, f = f, g
+	}
+	return strings.ToLower(g + " " + f)
+}
+
+// Target is one measured operation.
+type Target struct {
+	Name string
+	N    int // runs (0: the default)
+	Run  func(rng *rand.Rand) error
+}
+
+// Targets are the issue's targets: a misspelled-name search, a batch of
+// 1,000 mail items, the three-month worklist, the annual report.
+func Targets(ctx context.Context, a *app.App, reception, direction *Agent) ([]Target, error) {
+	site := reception.Principal.Memberships[0].SiteID
+	var ns []struct {
+		Given  string `bun:"given_latin"`
+		Family string `bun:"family_latin"`
+	}
+	if err := a.DB.R.NewSelect().Table("persons").Column("given_latin", "family_latin").
+		Where("org_id = ? AND site_id = ?", reception.Principal.OrgID, site).Limit(2000).Scan(ctx, &ns); err != nil {
+		return nil, err
+	}
+	var covered []int
+	today := domicile.Today(a.Clock.Now())
+	if err := a.DB.R.NewSelect().Table("dom_files").Column("number").
+		Where("org_id = ? AND site_id = ? AND status = 'valid' AND start_on <= ? AND end_on >= ? AND cut_on IS NULL", reception.Principal.OrgID, site, today, today).
+		Limit(1000).Scan(ctx, &covered); err != nil {
+		return nil, err
+	}
+	if len(ns) == 0 || len(covered) == 0 {
+		return nil, fmt.Errorf("no file at the reception's site")
+	}
+	query := func(rng *rand.Rand) string {
+		n := ns[rng.IntN(len(ns))]
+		return url.QueryEscape(Misspell(n.Given, n.Family, rng))
+	}
+	batch := func(rng *rand.Rand) url.Values {
+		var b strings.Builder
+		for i := range 1000 {
+			b.WriteString(strconv.Itoa(covered[i%len(covered)]))
+			b.WriteString([]string{"", "", "", "", "", "", " r", " c"}[rng.IntN(8)])
+			b.WriteByte('\n')
+		}
+		return url.Values{"site": {site}, "lines": {b.String()}}
+	}
+	year := strconv.Itoa(today.Year() - 1)
+	return []Target{
+		{Name: "desk search, misspelled name (reception, 1 site)", Run: func(rng *rand.Rand) error {
+			return reception.Get("/fr/domiciliation/mail?q=" + query(rng))
+		}},
+		{Name: "search, misspelled name (direction, every site)", Run: func(rng *rand.Rand) error {
+			return direction.Get("/fr/domiciliation/search?q=" + query(rng))
+		}},
+		{Name: "batch intake of 1,000 items (reception)", N: 10, Run: func(rng *rand.Rand) error {
+			return reception.Post("/fr/domiciliation/mail/batch", batch(rng))
+		}},
+		{Name: "worklist: no contact for 3 months (reception, 1 site)", Run: func(*rand.Rand) error {
+			return reception.Get("/fr/domiciliation/worklists/silent")
+		}},
+		{Name: "worklist: no contact for 3 months (direction, every site)", Run: func(*rand.Rand) error {
+			return direction.Get("/fr/domiciliation/worklists/silent")
+		}},
+		{Name: "annual report " + year + " (direction, every site)", N: 20, Run: func(*rand.Rand) error {
+			return direction.Get("/fr/domiciliation/report?year=" + year)
+		}},
+		{Name: "annual report " + year + " as XLSX (direction)", N: 10, Run: func(*rand.Rand) error {
+			return direction.Get("/fr/domiciliation/report.xlsx?year=" + year)
+		}},
+	}, nil
+}
+
+// Recall is the share of misspelled names whose file the desk search
+// finds (checked apart from the timings).
+func Recall(ctx context.Context, a *app.App, reception *Agent, n int) (float64, error) {
+	ctx = auth.WithPrincipal(ctx, reception.Principal)
+	var fs []struct {
+		Number int    `bun:"number"`
+		Given  string `bun:"given_latin"`
+		Family string `bun:"family_latin"`
+	}
+	if err := a.DB.R.NewSelect().TableExpr("dom_files AS f").Join("JOIN persons AS p ON p.id = f.person_id").
+		ColumnExpr("f.number, p.given_latin, p.family_latin").
+		Where("f.org_id = ? AND f.site_id = ?", reception.Principal.OrgID, reception.Principal.Memberships[0].SiteID).
+		Limit(int64(n)).Scan(ctx, &fs); err != nil {
+		return 0, err
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	found := 0
+	for _, f := range fs {
+		es, err := a.Domicile.Find(ctx, reception.Principal, Misspell(f.Given, f.Family, rng), 50)
+		if err != nil {
+			return 0, err
+		}
+		if slices.ContainsFunc(es, func(e domicile.Entry) bool { return e.File.Number == f.Number }) {
+			found++
+		}
+	}
+	return float64(found) / float64(max(1, len(fs))), nil
+}
+
+// Measure signs in, runs each target n times (after warm-up), one request
+// at a time, and writes a Markdown table of the latencies to w.
+func Measure(ctx context.Context, a *app.App, n int, w io.Writer) error {
+	reception, err := SignIn(ctx, a, Reception)
+	if err != nil {
+		return err
+	}
+	direction, err := SignIn(ctx, a, Direction)
+	if err != nil {
+		return err
+	}
+	var files, mail, persons int
+	for table, dst := range map[string]*int{"dom_files": &files, "dom_mail": &mail, "persons": &persons} {
+		if err := a.DB.R.NewRaw("SELECT COUNT(*) FROM "+table).Scan(ctx, dst); err != nil {
+			return err
+		}
+	}
+	recall, err := Recall(ctx, a, reception, 500)
+	if err != nil {
+		return err
+	}
+	targets, err := Targets(ctx, a, reception, direction)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s, %d files, %d persons, %d mail rows; misspelled names found by the desk search: %.1f %%\n\n",
+		a.DB.Engine, files, persons, mail, 100*recall)
+	fmt.Fprintln(w, "| target | runs | p50 | p95 | max |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, t := range targets {
+		runs := n
+		if t.N > 0 {
+			runs = t.N
+		}
+		for range min(runs, 5) {
+			if err := t.Run(rng); err != nil {
+				return err
+			}
+		}
+		ds := make([]time.Duration, 0, runs)
+		for range runs {
+			start := time.Now()
+			if err := t.Run(rng); err != nil {
+				return err
+			}
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s |\n", t.Name, runs, ms(pct(ds, 50)), ms(pct(ds, 95)), ms(ds[len(ds)-1]))
+	}
+	return nil
+}
+
+// pct is the nearest-rank percentile of sorted durations.
+func pct(ds []time.Duration, p float64) time.Duration {
+	i := int(float64(len(ds))*p/100+0.999999) - 1
+	return ds[max(0, min(i, len(ds)-1))]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -1,0 +1,89 @@
+// Command domgen creates a parcours database filled with generated,
+// fictional domiciliations and their mail register, Paris-wide (100,000
+// files and 20 million mail rows by default, over 20 sites, one of which
+// holds 20,000+ files in force); then, with
+// -measure, it measures the targets on it (see docs/PERFORMANCE.md,
+// "Domiciliation").
+//
+//	go run ./bench/domgen -sqlite /tmp/dom.db -files 100000 -mail 20000000
+//	go run ./bench/domgen -postgres postgres://postgres@127.0.0.1:5432/parcours_dom?sslmode=disable -files 100000 -mail 2000000
+//	go run ./bench/domgen -sqlite /tmp/dom.db -measure -n 200
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"parcours/bench/domgen/gen"
+	"parcours/internal/app"
+	"parcours/internal/platform/auth"
+	"parcours/internal/platform/config"
+	"parcours/internal/platform/db"
+)
+
+func main() {
+	sqlite := flag.String("sqlite", "", "SQLite file to create (or measure)")
+	pg := flag.String("postgres", "", "PostgreSQL database URL (an empty, existing database)")
+	files := flag.Int("files", 100_000, "domiciliation files to generate (one person each)")
+	mail := flag.Int("mail", 20_000_000, "mail register rows to generate, in total")
+	sites := flag.Int("sites", 20, "sites of the centre (the arrondissements)")
+	firstSite := flag.Int("first-site", 36_000, "files all at site 01 before the others are spread (20,000+ in force there)")
+	measure := flag.Bool("measure", false, "measure an existing generated database instead of generating")
+	n := flag.Int("n", 200, "requests per measured target (fewer for the batch and the report)")
+	verbose := flag.Bool("v", false, "log the server's warnings and errors to stderr")
+	flag.Parse()
+	if (*sqlite == "") == (*pg == "") {
+		fmt.Fprintln(os.Stderr, "domgen: give -sqlite FILE or -postgres URL")
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, db.Options{URL: *pg, Path: *sqlite})
+	if err != nil {
+		fail(err)
+	}
+	defer d.Close()
+	cfg := config.Default()
+	cfg.DataDir = os.TempDir()
+	cfg.BaseURL = "http://127.0.0.1"
+	var logOut io.Writer = io.Discard
+	if *verbose {
+		logOut = os.Stderr
+	}
+	a, err := app.New(ctx, cfg, app.Options{DB: d, Secret: gen.Secret, Log: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Argon2: &auth.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}})
+	if err != nil {
+		fail(err)
+	}
+	if *measure {
+		if err := gen.Measure(ctx, a, *n, os.Stdout); err != nil {
+			fail(err)
+		}
+		return
+	}
+	start := time.Now()
+	res, err := gen.Generate(ctx, d, a.Auth, gen.Options{Files: *files, Mail: *mail, Sites: *sites, FirstSite: *firstSite, Seed: 1,
+		Progress: func(files, mail int) {
+			if files%10_000 == 0 {
+				fmt.Fprintf(os.Stderr, "%d files, %d mail rows, %s\n", files, mail, time.Since(start).Round(time.Second))
+			}
+		}})
+	if err != nil {
+		fail(err)
+	}
+	// Statistics for the planners (SQLite's sqlite_stat1, PostgreSQL's).
+	if _, err := d.W.ExecContext(ctx, "ANALYZE"); err != nil {
+		fail(err)
+	}
+	fmt.Printf("generated %d files and %d mail rows over %d sites in %s; accounts %s and %s (password %q)\n",
+		res.Files, res.Mail, len(res.Sites), time.Since(start).Round(time.Second), gen.Reception, gen.Direction, gen.Password)
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "domgen:", err)
+	os.Exit(1)
+}
