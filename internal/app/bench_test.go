@@ -19,7 +19,8 @@ import (
 //
 //	go test ./internal/app -run '^$' -bench . -benchmem
 
-// BenchmarkPublicHome is GET /fr/ as a returning browser sends it.
+// BenchmarkPublicHome is GET /fr/ as a returning browser sends it, served
+// from the page cache of public pages, then rendered every time.
 func BenchmarkPublicHome(b *testing.B) {
 	for _, e := range testkit.Engines(b) {
 		b.Run(string(e), func(b *testing.B) {
@@ -29,6 +30,15 @@ func BenchmarkPublicHome(b *testing.B) {
 					benchPage(b, w.App.Handler, "/fr/", "parcours_lang=fr", enc)
 				})
 			}
+			// The same page rendered on every request: what the first
+			// visitor after each page-cache period, and every visitor of a
+			// page with a query, costs.
+			b.Run("gzip-uncached", func(b *testing.B) {
+				ttl := w.App.Router.Cache.TTL
+				w.App.Router.Cache.TTL = 0
+				defer func() { w.App.Router.Cache.TTL = ttl }()
+				benchPage(b, w.App.Handler, "/fr/", "parcours_lang=fr", "gzip")
+			})
 		})
 	}
 }
