@@ -1,6 +1,7 @@
 package domicile_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,100 @@ func TestBrowserDeskAndDecision(t *testing.T) {
 		}
 		if got := f.file(t, req.ID); got.Status != domicile.StatusEnded {
 			t.Fatalf("file status %s, want ended", got.Status)
+		}
+	})
+}
+
+// The rest of the "done when" of issue 4 in the browser: a social worker
+// files a request for a new person, gives the receipt and holds the
+// interview (D264-2), a site manager grants it (D264-1) and the attestation
+// link gives the official PDF; then reception, in Arabic, logs the
+// morning's delivery for that number in one batch.
+func TestBrowserRequestToAttestationAndMorningBatch(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		f := newFx(t, e)
+		fr := f.App.Catalog.Localizer("fr")
+		c := f.Chrome()
+		defer c.Close()
+		signIn(t, f, c, f.worker, "fr")
+		c.Open(t, "/fr/domiciliation/new?q="+"Kidane")
+		c.Screenshot(t, "domicile-new-fr", 1366, 768)
+		c.CheckAxe(t, "fr")
+		c.Select(t, "#f-civility", "mme")
+		// A date field types in the browser's locale: set its value.
+		var ok bool
+		c.Eval(t, `(document.querySelector("#f-birth_date").value = "1995-06-01") !== ""`, &ok)
+		if st := c.Submit(t, `form[action="/fr/domiciliation"] button[type=submit]`, "#f-family_name", "ኪዳነ", "#f-given_name", "ሰናይት",
+			"#f-family_latin", "Kidane", "#f-given_latin", "Senait", "#f-birth_place", "Asmara"); st != 200 {
+			c.Screenshot(t, "domicile-new-error-fr", 1366, 768)
+			t.Fatalf("new request: %d", st)
+		}
+		if got, want := c.Text(t, ".flash.ok"), fr.T("domicile.request.created", "Number", 1); got != want {
+			t.Fatalf("request confirmation %q, want %q", got, want)
+		}
+		base := c.Path(t)
+		c.Follow(t, `form[action="`+base+`/receipt"] button[type=submit]`)
+		if got := c.Text(t, ".flash.ok"); got != fr.T("domicile.receipt.given") {
+			t.Fatalf("receipt confirmation %q", got)
+		}
+		c.Open(t, base+"/interview")
+		c.Select(t, "#f-link", "residential")
+		c.Select(t, "#f-residence", "street")
+		c.Screenshot(t, "domicile-interview-fr", 360, 800)
+		c.CheckAxe(t, "fr")
+		c.Follow(t, `main form button[type=submit]`)
+		if got := c.Text(t, ".flash.ok"); got != fr.T("domicile.interview.saved") {
+			t.Fatalf("interview confirmation %q", got)
+		}
+		c.Follow(t, `a[href="`+base+`/decision?to=awaiting"]`)
+		c.Follow(t, `main form button[type=submit]`)
+		if got := c.Text(t, ".flash.ok"); got != fr.T("domicile.decision.done.awaiting") {
+			t.Fatalf("awaiting confirmation %q", got)
+		}
+		// Only a manager grants (D264-2): the worker has no such button.
+		if c.Has(t, `a[href="`+base+`/decision?to=valid"]`) {
+			t.Fatal("the social worker is offered the grant")
+		}
+		c.Close()
+
+		m := f.Chrome()
+		defer m.Close()
+		signIn(t, f, m, f.manager, "fr")
+		m.Open(t, base)
+		m.Follow(t, `a[href="`+base+`/decision?to=valid"]`)
+		m.Follow(t, `main form button[type=submit]`)
+		if got := m.Text(t, ".flash.ok"); got != fr.T("domicile.decision.done.valid") {
+			t.Fatalf("grant confirmation %q", got)
+		}
+		// The attestation link of the file page answers the filled form.
+		href := m.Attr(t, `a[href="`+base+`/cerfa/attestation"]`, "href")
+		var got string
+		m.Eval(t, `(function(){var x=new XMLHttpRequest();x.open("GET",`+"`"+href+"`"+`,false);x.send();`+
+			`return x.status+" "+x.getResponseHeader("Content-Type")+" "+x.responseText.slice(0,5)})()`, &got)
+		if got != "200 application/pdf %PDF-" {
+			t.Fatalf("attestation link answers %q", got)
+		}
+		m.Close()
+
+		// The morning's delivery for that number, in Arabic.
+		ar := f.App.Catalog.Localizer("ar")
+		r := f.Chrome()
+		defer r.Close()
+		signIn(t, f, r, f.reception, "ar")
+		r.Menu(t, "/ar/domiciliation/mail")
+		r.Open(t, "/ar/domiciliation/mail/batch")
+		if got := focused(t, r, "lines"); got != "lines" {
+			t.Fatalf("batch page: focus on %q, want the lines", got)
+		}
+		r.Screenshot(t, "domicile-batch-ar", 1366, 768)
+		r.Screenshot(t, "domicile-batch-ar", 360, 800)
+		r.CheckAxe(t, "ar")
+		r.Submit(t, `main form button[type=submit]`, "#f-lines", "1\n1 r\n1 2\n"+domicile.CardCode(1)+" c")
+		if got, want := r.Text(t, ".flash.ok"), ar.N("domicile.batch.done", 5, "Files", 1, "Letters", 3, "Registered", 1, "Parcels", 1); got != want {
+			t.Fatalf("batch confirmation %q, want %q", got, want)
+		}
+		if fl := f.file(t, strings.TrimPrefix(base, "/fr/domiciliation/files/")); fl.PendingLetters != 3 || fl.PendingRegistered != 1 || fl.PendingParcels != 1 {
+			t.Fatalf("pending after the batch %d/%d/%d", fl.PendingLetters, fl.PendingRegistered, fl.PendingParcels)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"parcours/internal/people"
@@ -120,7 +121,8 @@ func (h *HTTP) fileData(r *http.Request, id string, view string) (*fileData, err
 	f := e.File
 	d := &fileData{E: e, Today: h.S.today(), Instruct: p.CanAt(auth.PermDomicileInstruct, f.SiteID),
 		Decide: p.CanAt(auth.PermDomicileDecide, f.SiteID), Langs: i18n.Languages}
-	d.Allowed = Allowed(f, d.Today)
+	// Only the decisions this user may take are offered (PermTo).
+	d.Allowed = slices.DeleteFunc(Allowed(f, d.Today), func(to string) bool { return !p.CanAt(PermTo(to), f.SiteID) })
 	if d.Decisions, err = h.S.Decisions(ctx, f.ID); err != nil {
 		return nil, err
 	}

@@ -280,7 +280,16 @@ func (c *Chrome) Click(t TB, sel string) {
 // Fill types value into the input sel, as a person would, after clearing it.
 func (c *Chrome) Fill(t TB, sel, value string) {
 	t.Helper()
-	if err := c.run(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value)); err != nil {
+	// The value is emptied by script: chromedp's Clear fails on an empty
+	// textarea (it looks for the node's text child).
+	if err := c.run(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		c.fail(t, "fill %s: %v", sel, err)
+	}
+	var cleared bool
+	if err := c.eval(fmt.Sprintf(`(document.querySelector(%s).value = "") === ""`, jsString(sel)), &cleared); err != nil {
+		c.fail(t, "fill %s: %v", sel, err)
+	}
+	if err := c.run(chromedp.SendKeys(chromedp.CSS(sel), value)); err != nil {
 		c.fail(t, "fill %s: %v", sel, err)
 	}
 }
