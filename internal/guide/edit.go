@@ -40,6 +40,20 @@ func (s *Store) can(p *auth.Principal) error {
 	return nil
 }
 
+// touch marks services changed now. A service's updated_at covers the
+// service row and every part of it that has no date of its own or can be
+// deleted: hours, dated exceptions and their translations, phone lines,
+// languages, categories, documents, places linked, its translations. Every
+// edit of such a part calls it in its transaction, so that the HSDS API's
+// last_modified (and modified_after) moves with what the API returns.
+func (s *Store) touch(ctx context.Context, tx bun.IDB, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.NewUpdate().Model((*Service)(nil)).Set("updated_at = ?", s.Clock.Now()).Where("id IN (?)", bun.List(ids)).Exec(ctx)
+	return err
+}
+
 // record writes an audit entry of the guide.
 func (s *Store) record(ctx context.Context, tx bun.Tx, action, objType, id string, details map[string]any) error {
 	return s.Audit.Record(ctx, tx, audit.Event{Action: "guide." + action, ObjectType: "guide_" + objType, ObjectID: id, Details: details})
@@ -548,6 +562,9 @@ func (s *Store) SaveHours(ctx context.Context, p *auth.Principal, id string, slo
 				return err
 			}
 		}
+		if err := s.touch(ctx, tx, id); err != nil {
+			return err
+		}
 		h := Hours{}
 		for _, sl := range slots {
 			o, c, _ := Span(sl.Opens, sl.Closes)
@@ -604,6 +621,9 @@ func (s *Store) AddException(ctx context.Context, p *auth.Principal, id string, 
 		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 			return err
 		}
+		if err := s.touch(ctx, tx, id); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, "exception.create", "service", id, map[string]any{"exception": e.ID,
 			"from": e.StartsOn.Format(time.DateOnly), "to": e.EndsOn.Format(time.DateOnly), "closed": e.Closed})
 	})
@@ -639,6 +659,9 @@ func (s *Store) deleteChild(ctx context.Context, p *auth.Principal, id, childID 
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.ErrNotFound
+		}
+		if err := s.touch(ctx, tx, id); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, action, "service", id, map[string]any{"id": childID})
 	})
@@ -704,6 +727,9 @@ func (s *Store) AddPhone(ctx context.Context, p *auth.Principal, id string, in P
 			if _, err := tx.NewInsert().Model(&LanguageRow{ID: db.NewID(), OrgID: p.OrgID, ServiceID: id, PhoneID: &ph.ID, Code: c}).Exec(ctx); err != nil {
 				return err
 			}
+		}
+		if err := s.touch(ctx, tx, id); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, "phone.create", "service", id, map[string]any{"phone": ph.ID, "languages": in.Languages})
 	})

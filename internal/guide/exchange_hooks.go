@@ -20,3 +20,9 @@ func (s *Store) Reindex(ctx context.Context, tx bun.Tx, ids ...string) error {
 func (s *Store) SourceChanged(ctx context.Context, tx bun.Tx, ownerID, field, old, cur string) error {
 	return s.sourceChanged(ctx, tx, ownerID, field, old, cur)
 }
+
+// Touch marks services changed now, inside tx (see touch): an import that
+// changes a service's hours, phones, places or categories dates it.
+func (s *Store) Touch(ctx context.Context, tx bun.Tx, ids ...string) error {
+	return s.touch(ctx, tx, ids...)
+}

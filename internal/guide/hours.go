@@ -244,7 +244,23 @@ var osmMonths = []string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "A
 // OSM returns the hours as an OpenStreetMap opening_hours string: the
 // regular week, then each season, then the exceptions (later rules
 // override earlier ones in that syntax).
-func (h Hours) OSM() string {
+func (h Hours) OSM() string { return h.osm(false) }
+
+// OSMWithReasons is OSM with the reason of each dated closure or special
+// hours as the rule's comment: `2026 Dec 24-2026 Dec 26 off "Fêtes"` (a
+// comment cannot hold a double quote: it becomes a single one).
+func (h Hours) OSMWithReasons() string { return h.osm(true) }
+
+// OSMComment writes a text as an opening_hours comment, "" when empty.
+func OSMComment(s string) string {
+	s = strings.Join(strings.Fields(strings.ReplaceAll(s, `"`, "'")), " ")
+	if s == "" {
+		return ""
+	}
+	return ` "` + s + `"`
+}
+
+func (h Hours) osm(reasons bool) string {
 	var rules []string
 	var regular []Slot
 	seasons := map[string][]Slot{}
@@ -273,10 +289,14 @@ func (h Hours) OSM() string {
 		if !e.EndsOn.Equal(e.StartsOn) {
 			span += "-" + osmDate(e.EndsOn)
 		}
+		comment := ""
+		if reasons {
+			comment = OSMComment(e.Reason)
+		}
 		if e.Closed {
-			rules = append(rules, span+" off")
+			rules = append(rules, span+" off"+comment)
 		} else {
-			rules = append(rules, span+" "+Clock(e.Opens)+"-"+osmClose(e.Closes))
+			rules = append(rules, span+" "+Clock(e.Opens)+"-"+osmClose(e.Closes)+comment)
 		}
 	}
 	return strings.Join(rules, "; ")

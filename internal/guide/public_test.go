@@ -247,6 +247,12 @@ func TestDemoContent(t *testing.T) {
 			t.Errorf("%s: %d, demo data not announced", p, r.Status)
 		}
 	}
+	// In the reader's language too (the sheet and the screen: print_test.go).
+	for _, p := range []string{"/ar/guide/services/" + id, "/ar/guide/services/" + id + "/print"} {
+		if r := b.Get(p); r.Status != 200 || !strings.Contains(r.Body, "بيانات تجريبية.") {
+			t.Errorf("%s: %d, demo data not announced in Arabic", p, r.Status)
+		}
+	}
 	en := b.Get("/en/guide/services/" + id).Body
 	if !strings.Contains(en, "Health insurance (CPAM) desk at PSA Bastille") || !strings.Contains(en, "Closed from") {
 		t.Errorf("English demo page: translation or closure missing")

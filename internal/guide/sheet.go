@@ -71,9 +71,7 @@ func (h *HTTP) ServiceSheet(ctx context.Context, id, lang string) (*glossary.Ser
 		}
 	}
 	if d.Demo {
-		// ServiceSheet has no demo flag: the notice goes first among the
-		// notices the sheet and the screen show before anything else.
-		sh.Closures = append(sh.Closures, glossary.Text{S: l.T("guide.demo.title") + " " + l.T("guide.demo.text"), Lang: l.Tag})
+		sh.Demo = glossary.Text{S: l.T("guide.demo.title") + " " + l.T("guide.demo.text"), Lang: l.Tag}
 	}
 	today := h.S.today()
 	for i, day := range d.Hours.Week(today) {

@@ -131,6 +131,9 @@ func (s *Store) SaveTranslations(ctx context.Context, p *auth.Principal, id, lan
 			}
 			changed++
 			touched = append(touched, it.Key())
+			if err := s.ownerChanged(ctx, tx, id, it.Field.Owner, it.OwnerID); err != nil {
+				return err
+			}
 		}
 		if changed == 0 {
 			return nil
@@ -141,6 +144,24 @@ func (s *Store) SaveTranslations(ctx context.Context, p *auth.Principal, id, lan
 		return s.record(ctx, tx, "translation.save", "service", id, map[string]any{"lang": lang, "texts": touched})
 	})
 	return changed, err
+}
+
+// ownerChanged dates the change of a translation on the row that owns it
+// (a removed translation leaves no row of its own to carry the date): the
+// organisation, the place, or the service for its own texts and its
+// closures'.
+func (s *Store) ownerChanged(ctx context.Context, tx bun.Tx, serviceID, ownerType, ownerID string) error {
+	var model any
+	switch ownerType {
+	case "organization":
+		model = (*Organization)(nil)
+	case "location":
+		model = (*Location)(nil)
+	default:
+		return s.touch(ctx, tx, serviceID)
+	}
+	_, err := tx.NewUpdate().Model(model).Set("updated_at = ?", s.Clock.Now()).Where("id = ?", ownerID).Exec(ctx)
+	return err
 }
 
 // reindexOwners refreshes the search text of the services that share the

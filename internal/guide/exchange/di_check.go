@@ -56,8 +56,10 @@ type planPlace struct {
 	key                   string
 	name                  string
 	address, postal, city string
-	arr                   int
-	lat, lon              *float64
+	// directions are complement_adresse: the way in.
+	directions string
+	arr        int
+	lat, lon   *float64
 }
 
 type planStructure struct {
@@ -81,9 +83,9 @@ type planService struct {
 	// Texts; an empty one keeps the current text.
 	name, description, eligibility, process, documents, url, email string
 	// Flags; nil keeps the current value.
-	free, walkIn, appointment, referral, men, women, families, minors *bool
-	// categories: nil keeps the current ones.
-	categories []string
+	free, walkIn, appointment, referral, men, women, families, minors, noPapers *bool
+	// categories, checklists: nil keeps the current ones.
+	categories, checklists []string
 	// The vocabularies as the row gives them (nil when absent): an update
 	// keeps the guide's values when they say the same in data·inclusion's
 	// words (what the export would write), so that a lossy mapping does
@@ -397,12 +399,7 @@ func (c *rowCheck) url(col string) string {
 func (c *rowCheck) place(key, name string) *planPlace {
 	p := &planPlace{key: key, name: truncate(name, 150)}
 	p.address = c.text("adresse", 0, 200, false)
-	if extra := c.text("complement_adresse", 0, 200, false); extra != "" {
-		p.address = strings.TrimPrefix(p.address+", "+extra, ", ")
-		if utf8.RuneCountInString(p.address) > 200 {
-			c.fail("exchange.import.err.length", "Field", "complement_adresse", "Min", 0, "Max", 200)
-		}
-	}
+	p.directions = c.text("complement_adresse", 0, 1000, false)
 	p.postal = c.text("code_postal", 0, 5, false)
 	if p.postal != "" && (len(p.postal) != 5 || strings.Trim(p.postal, "0123456789") != "") {
 		c.fail("exchange.import.err.postal_code")
@@ -420,7 +417,7 @@ func (c *rowCheck) place(key, name string) *planPlace {
 	default:
 		p.lat, p.lon = lat, lon
 	}
-	if p.address == "" && p.postal == "" && p.city == "" && p.lat == nil && p.arr == 0 {
+	if p.address == "" && p.postal == "" && p.city == "" && p.lat == nil && p.arr == 0 && p.directions == "" {
 		return nil
 	}
 	return p
@@ -495,7 +492,16 @@ func (c *rowCheck) service(st *state, structures map[string]*planStructure, toda
 		ps.checkedOn = today
 	}
 	ps.eligibility = c.text("publics_precisions", 0, 1000, false)
-	ps.documents = c.text("conditions_acces", 0, 1000, false)
+	if cond := c.text("conditions_acces", 0, maxConditions, false); cond != "" {
+		note, slugs, noPapers := importConditions(cond)
+		if utf8.RuneCountInString(note) > maxNote {
+			c.fail("exchange.import.err.length", "Field", "conditions_acces", "Min", 0, "Max", maxNote)
+		}
+		ps.documents, ps.checklists = note, slugs
+		if noPapers {
+			ps.noPapers = boolPtr(true)
+		}
+	}
 	ps.process = c.text("mobilisation_precisions", 0, 1000, false)
 	ps.email = c.email("courriel")
 	ps.url = c.url("lien_mobilisation")

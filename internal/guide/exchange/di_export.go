@@ -178,6 +178,8 @@ func address(r *record, l *guide.Location) {
 		return
 	}
 	r.set("adresse", l.Address)
+	// The way in (metro, door, bell) is the address's complement.
+	r.set("complement_adresse", strings.TrimSpace(l.Directions))
 	r.set("code_postal", l.PostalCode)
 	r.set("commune", l.City)
 	if l.Arrondissement > 0 {
@@ -223,11 +225,15 @@ func (x *Export) service(b *bundle, sv *guide.Service, loc *guide.Location, base
 	}
 	r.set("publics", exportPublics(sv.WelcomeMen, sv.WelcomeWomen, sv.WelcomeFamilies, sv.WelcomeMinors))
 	r.set("publics_precisions", sv.Eligibility)
-	r.set("conditions_acces", sv.DocumentsNote)
+	var slugs []string
+	for _, d := range b.docs[sv.ID] {
+		slugs = append(slugs, d.ChecklistSlug)
+	}
+	r.set("conditions_acces", exportConditions(sv.DocumentsNote, sv.NoPapers, slugs, base))
 	address(r, loc)
 	phones := b.phones[sv.ID]
-	if len(phones) > 0 {
-		r.set("telephone", phones[0].Number)
+	if tel := callable(phones); tel != "" {
+		r.set("telephone", tel)
 	}
 	r.set("courriel", sv.Email)
 	if loc != nil {
@@ -240,10 +246,24 @@ func (x *Export) service(b *bundle, sv *guide.Service, loc *guide.Location, base
 	r.set("modes_mobilisation", modes)
 	r.set("mobilisable_par", by)
 	r.set("mobilisation_precisions", sv.ApplicationProcess)
-	r.set("horaires_accueil", b.hoursOf(sv.ID).OSM())
+	r.set("horaires_accueil", b.hoursOf(sv.ID).OSMWithReasons())
 	r.set("lien_source", base+"/fr/guide/services/"+sv.ID)
 	x.check(kindService, sv.ID, sv.Name, sv.Description)
 	return r
+}
+
+// callable is the number data·inclusion's one telephone gets: the first
+// voice line, else the first line.
+func callable(phones []guide.Phone) string {
+	for _, p := range phones {
+		if p.Kind == "voice" {
+			return p.Number
+		}
+	}
+	if len(phones) > 0 {
+		return phones[0].Number
+	}
+	return ""
 }
 
 // thematiquesOf are the thématiques of categories.

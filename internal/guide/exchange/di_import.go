@@ -317,15 +317,18 @@ func (a *applier) place(ctx context.Context, organizationID, source string, p *p
 			city = "Paris"
 		}
 		l = &guide.Location{ID: db.NewID(), OrgID: a.orgID, OrganizationID: organizationID, Name: p.name, Address: p.address,
-			PostalCode: p.postal, City: city, Arrondissement: p.arr, Latitude: p.lat, Longitude: p.lon, CreatedAt: a.now, UpdatedAt: a.now}
+			PostalCode: p.postal, City: city, Arrondissement: p.arr, Latitude: p.lat, Longitude: p.lon, Directions: p.directions,
+			CreatedAt: a.now, UpdatedAt: a.now}
 		if _, err := a.tx.NewInsert().Model(l).Exec(ctx); err != nil {
 			return "", false, err
 		}
 		changed = true
 	} else {
+		oldDirections := l.Directions
 		changed = keep(&l.Address, p.address)
 		changed = keep(&l.PostalCode, p.postal) || changed
 		changed = keep(&l.City, p.city) || changed
+		changed = keep(&l.Directions, p.directions) || changed
 		if p.arr > 0 && l.Arrondissement != p.arr {
 			l.Arrondissement, changed = p.arr, true
 		}
@@ -335,6 +338,9 @@ func (a *applier) place(ctx context.Context, organizationID, source string, p *p
 		if changed {
 			l.UpdatedAt = a.now
 			if _, err := a.tx.NewUpdate().Model(l).WherePK().Exec(ctx); err != nil {
+				return "", false, err
+			}
+			if err := a.s.Guide.SourceChanged(ctx, a.tx, l.ID, "directions", oldDirections, l.Directions); err != nil {
 				return "", false, err
 			}
 			if err := a.reindexWhere(ctx, "id IN (SELECT service_id FROM guide_service_at_locations WHERE location_id = ?)", l.ID); err != nil {
@@ -385,7 +391,8 @@ func (a *applier) service(ctx context.Context, ps *planService) (bool, error) {
 		dst *bool
 		v   *bool
 	}{{&sv.Free, ps.free}, {&sv.WalkIn, ps.walkIn}, {&sv.Appointment, ps.appointment}, {&sv.Referral, ps.referral},
-		{&sv.WelcomeMen, ps.men}, {&sv.WelcomeWomen, ps.women}, {&sv.WelcomeFamilies, ps.families}, {&sv.WelcomeMinors, ps.minors}} {
+		{&sv.WelcomeMen, ps.men}, {&sv.WelcomeWomen, ps.women}, {&sv.WelcomeFamilies, ps.families}, {&sv.WelcomeMinors, ps.minors},
+		{&sv.NoPapers, ps.noPapers}} {
 		keepBool(f.dst, f.v)
 	}
 	changed := create || fields(sv) != fields(&old)
@@ -410,7 +417,7 @@ func (a *applier) service(ctx context.Context, ps *planService) (bool, error) {
 		}
 	}
 	for _, step := range []func(context.Context, *planService, *guide.Service) (bool, error){
-		a.categories, a.location, a.phone, a.hours} {
+		a.categories, a.checklists, a.location, a.phone, a.hours} {
 		c, err := step(ctx, ps, sv)
 		if err != nil {
 			return false, err
@@ -419,6 +426,11 @@ func (a *applier) service(ctx context.Context, ps *planService) (bool, error) {
 	}
 	if changed {
 		a.reindex[sv.ID] = true
+		if !create {
+			if err := a.s.Guide.Touch(ctx, a.tx, sv.ID); err != nil {
+				return false, err
+			}
+		}
 	}
 	return changed, a.link(ctx, kindService, ps.source, ps.extID, sv.ID)
 }
@@ -489,6 +501,32 @@ func (a *applier) categories(ctx context.Context, ps *planService, sv *guide.Ser
 	}
 	for _, id := range want {
 		if _, err := a.tx.NewInsert().Model(&guide.CategoryRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, TermID: id}).Exec(ctx); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// checklists replaces the service's "documents to bring" checklists when
+// the row names some that differ.
+func (a *applier) checklists(ctx context.Context, ps *planService, sv *guide.Service) (bool, error) {
+	if ps.checklists == nil {
+		return false, nil
+	}
+	var cur []string
+	if err := a.tx.NewSelect().Model((*guide.DocumentRow)(nil)).Column("checklist_slug").Where("service_id = ?", sv.ID).
+		Order("position").Scan(ctx, &cur); err != nil {
+		return false, err
+	}
+	if slices.Equal(cur, ps.checklists) {
+		return false, nil
+	}
+	if _, err := a.tx.NewDelete().Model((*guide.DocumentRow)(nil)).Where("service_id = ?", sv.ID).Exec(ctx); err != nil {
+		return false, err
+	}
+	for i, slug := range ps.checklists {
+		if _, err := a.tx.NewInsert().Model(&guide.DocumentRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, ChecklistSlug: slug,
+			Position: i}).Exec(ctx); err != nil {
 			return false, err
 		}
 	}
@@ -609,7 +647,7 @@ func (a *applier) hours(ctx context.Context, ps *planService, sv *guide.Service)
 			continue
 		}
 		r := &guide.ExceptionRow{ID: db.NewID(), OrgID: a.orgID, ServiceID: sv.ID, StartsOn: e.StartsOn, EndsOn: e.EndsOn, Closed: e.Closed,
-			OpensAt: e.Opens, ClosesAt: e.Closes, CreatedAt: a.now}
+			OpensAt: e.Opens, ClosesAt: e.Closes, Reason: truncate(e.Reason, 299), CreatedAt: a.now}
 		if _, err := a.tx.NewInsert().Model(r).Exec(ctx); err != nil {
 			return false, err
 		}

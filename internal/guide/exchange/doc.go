@@ -26,5 +26,10 @@
 // The controlled vocabularies (thématiques, publics, modes d'accueil and
 // de mobilisation, frais) are mapped onto the guide's categories and flags
 // by the tables of di_vocab.go; a value without equivalent is a warning on
-// its line, an unknown value an error.
+// its line, an unknown value an error. What the schema has no field for but
+// can still say travels in the fields meant for it and comes back on import:
+// the checklists and "no papers asked" as lines of conditions_acces
+// (di_conditions.go), a place's way in as complement_adresse, the reasons of
+// dated closures as opening_hours comments. What it cannot carry at all is
+// listed in docs/exchange.md §4.1.
 package exchange

@@ -255,9 +255,11 @@ func (b *bundle) translations(ownerType, owner string, french func(field string)
 	return out
 }
 
-// modified is when a service or what it shows last changed: the service,
-// its organisation, its places, and their translations (see
-// modifiedAfter, which selects on the same dates).
+// modified is when a service or what it shows last changed: the service
+// (whose updated_at every edit of its hours, closures, phones, languages,
+// categories, documents, places and translations touches in the same
+// transaction: guide.Store.touch), its organisation, its places, and their
+// translations (see modifiedAfter, which selects on the same dates).
 func (b *bundle) modified(sv *guide.Service) time.Time {
 	m := sv.UpdatedAt
 	later := func(t time.Time) {

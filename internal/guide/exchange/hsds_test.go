@@ -26,6 +26,7 @@ type hx struct {
 	t                         *testing.T
 	demo, other               *org.Org
 	p                         *auth.Principal // the second centre's administrator
+	admin                     *auth.User
 	otherOrg                  string
 	otherDraft, otherPublic   string
 	draftOnlyOrg, demoService string
@@ -44,6 +45,7 @@ func newHX(t *testing.T, e db.Engine) *hx {
 	}
 	x.other = w.Org("Centre deux")
 	admin := w.User(x.other, "admin@deux.test", auth.Membership{Role: auth.Admin})
+	x.admin = admin
 	x.p = &auth.Principal{UserID: admin.ID, OrgID: x.other.ID, Name: admin.Name, Memberships: []auth.Membership{{Role: auth.Admin}}}
 	s := w.App.Guide
 	o, err := s.SaveOrganization(ctx, x.p, "", guide.OrganizationInput{Name: "Partenaire Deux", Description: "Association du centre deux.",
@@ -458,6 +460,108 @@ func TestHSDSFilters(t *testing.T) {
 		}
 		if n := decodePage(t, x.ok("/hsds/taxonomy_terms?taxonomy_id=0193a000-0000-7000-8002-000000000000")).TotalItems; n != 4 {
 			t.Errorf("%d access terms", n)
+		}
+	})
+}
+
+// A service's last_modified moves with every edit of what the API returns
+// for it, each made through the staff pages: weekly and seasonal hours, a
+// dated closure added and removed, a phone line added and removed, a
+// translation written and removed. modified_after selects it, and no other
+// service moves.
+func TestHSDSLastModifiedFollowsEdits(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		x := newHX(t, e)
+		ctx := context.Background()
+		id := x.otherPublic
+		b := x.Browser().Login(x.admin)
+		svc := "/fr/admin/guide/services/" + id
+		lastModified := func(path string) string {
+			t.Helper()
+			var s struct {
+				LastModified string `json:"last_modified"`
+			}
+			if err := json.Unmarshal(x.ok(path), &s); err != nil || s.LastModified == "" {
+				t.Fatalf("%s: no last_modified (%v)", path, err)
+			}
+			return s.LastModified
+		}
+		post := func(path string, form url.Values) {
+			t.Helper()
+			if r := b.Post(path, form); r.Status != 303 {
+				t.Fatalf("POST %s: %d", path, r.Status)
+			}
+		}
+		childID := func(model any) string {
+			t.Helper()
+			var cid string
+			if err := x.DB.R.NewSelect().Model(model).Column("id").Where("service_id = ?", id).OrderExpr("id DESC").Limit(1).Scan(ctx, &cid); err != nil {
+				t.Fatal(err)
+			}
+			return cid
+		}
+		hours := url.Values{"weekday": {"1", "3"}, "opens": {"09:00", "14:00"}, "closes": {"12:00", "18:00"}, "from": {"", ""}, "to": {"", ""}}
+		edits := []struct {
+			what string
+			do   func()
+		}{
+			{"weekly hours", func() { post(svc+"/hours", hours) }},
+			{"a seasonal row", func() {
+				h := url.Values{}
+				for k, v := range hours {
+					h[k] = append(slices.Clone(v), map[string]string{"weekday": "6", "opens": "10:00", "closes": "16:00", "from": "2026-11-01", "to": "2027-03-31"}[k])
+				}
+				post(svc+"/hours", h)
+			}},
+			{"a closure", func() {
+				post(svc+"/exceptions", url.Values{"starts_on": {"2026-12-24"}, "ends_on": {"2026-12-26"}, "closed": {"1"}, "reason": {"Fêtes"}})
+			}},
+			{"the closure's reason translated", func() {
+				post(svc+"/translations/ar", url.Values{"tr." + childID((*guide.ExceptionRow)(nil)) + ".reason": {"الأعياد"}})
+			}},
+			{"the closure deleted", func() { post(svc+"/exceptions/"+childID((*guide.ExceptionRow)(nil))+"/delete", nil) }},
+			{"a phone line", func() {
+				post(svc+"/phones", url.Values{"phone_number": {"06 12 34 56 78"}, "phone_kind": {"text"}, "phone_languages": {"fa"}})
+			}},
+			{"the phone line deleted", func() { post(svc+"/phones/"+childID((*guide.Phone)(nil))+"/delete", nil) }},
+			{"languages, categories and documents", func() {
+				var loc string
+				if err := x.DB.R.NewSelect().Model((*guide.ServiceLocationRow)(nil)).Column("location_id").Where("service_id = ?", id).Scan(ctx, &loc); err != nil {
+					t.Fatal(err)
+				}
+				post(svc, url.Values{"organization_id": {x.otherOrg}, "status": {"published"}, "name": {"Bagagerie du centre deux"},
+					"description": {"Casiers pour laisser ses affaires la journée."}, "categories": {"showers-hygiene", "phone-charging"},
+					"locations": {loc}, "free": {"1"}, "walk_in": {"1"}, "welcome_women": {"1"}, "on_site": {"fr", "ar", "ti"},
+					"documents": {"domiciliation", "ame"}})
+			}},
+			{"the name translated", func() { post(svc+"/translations/ar", url.Values{"tr." + id + ".name": {"خزائن الأمتعة"}}) }},
+			{"the translation removed", func() { post(svc+"/translations/ar", url.Values{"tr." + id + ".name": {""}}) }},
+		}
+		other := lastModified("/hsds/services/" + x.demoService)
+		for _, ed := range edits {
+			before := lastModified("/hsds/services/" + id)
+			x.Clock.Advance(time.Minute)
+			b = x.Browser().Login(x.admin)
+			ed.do()
+			after := lastModified("/hsds/services/" + id)
+			if after <= before {
+				t.Errorf("%s: last_modified %s, was %s", ed.what, after, before)
+			}
+			list := decodePage(t, x.ok("/hsds/services?minimal=true&organization_id="+x.otherOrg)).Contents
+			var listed struct {
+				LastModified string `json:"last_modified"`
+			}
+			if len(list) != 1 || json.Unmarshal(list[0], &listed) != nil || listed.LastModified != after {
+				t.Errorf("%s: the list says %q, the service %s", ed.what, listed.LastModified, after)
+			}
+			since := url.QueryEscape(x.Clock.Now().Add(-time.Second).Format(time.RFC3339))
+			got := decodePage(t, x.ok("/hsds/services?minimal=true&modified_after="+since)).Contents
+			if len(got) != 1 || !strings.Contains(string(got[0]), id) {
+				t.Errorf("%s: %d services modified after it", ed.what, len(got))
+			}
+		}
+		if got := lastModified("/hsds/services/" + x.demoService); got != other {
+			t.Errorf("another centre's service moved: %s, was %s", got, other)
 		}
 	})
 }

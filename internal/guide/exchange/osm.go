@@ -13,11 +13,13 @@ import (
 // (horaires_accueil), read into the guide's hours: weekly rules
 // ("Mo-Fr 09:00-12:30,13:30-17:00", "Sa off", "24/7"), seasons
 // ("Nov 01-Mar 31 Mo-Su 08:00-12:30", "Dec-Feb ...") and dated rules
-// ("2026 Dec 24 10:00-12:00", "2026 Dec 25-2027 Jan 01 off"): what
-// guide.Hours.OSM writes, and the common forms found in the data. A later
-// rule replaces what an earlier one said about the same days, as in OSM.
-// Rules it does not understand (public holidays, week numbers, "nth"
-// weekdays, comments) are returned as skipped, for a warning.
+// ("2026 Dec 24 10:00-12:00", "2026 Dec 25-2027 Jan 01 off"), a dated
+// rule's comment being its reason (`2026 Dec 25 off "Noël"`): what
+// guide.Hours.OSMWithReasons writes, and the common forms found in the
+// data. A later rule replaces what an earlier one said about the same
+// days, as in OSM. Rules it does not understand (public holidays, week
+// numbers, "nth" weekdays, comments on weekly rules) are returned as
+// skipped, for a warning.
 
 // maxOSMLength bounds an opening_hours string.
 const maxOSMLength = 2000
@@ -32,6 +34,42 @@ type excSpec struct {
 	StartsOn, EndsOn time.Time
 	Closed           bool
 	Opens, Closes    string
+	// Reason is the rule's comment (guide.Hours.OSMWithReasons).
+	Reason string
+}
+
+// splitRules cuts an opening_hours string at its rule separators (";"
+// and "||") outside comments ("...").
+func splitRules(s string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case quoted:
+		case s[i] == ';':
+			out = append(out, s[start:i])
+			start = i + 1
+		case s[i] == '|' && i+1 < len(s) && s[i+1] == '|':
+			out = append(out, s[start:i])
+			start = i + 2
+			i++
+		}
+	}
+	return append(out, s[start:])
+}
+
+// cutComment separates a rule's trailing comment: `... off "Fêtes"`.
+func cutComment(rule string) (string, string, bool) {
+	if !strings.HasSuffix(rule, `"`) {
+		return rule, "", true
+	}
+	open := strings.LastIndex(rule[:len(rule)-1], `"`)
+	if open < 0 || strings.Count(rule[:open], `"`) > 0 {
+		return rule, "", false
+	}
+	return strings.TrimSpace(rule[:open]), strings.TrimSpace(rule[open+1 : len(rule)-1]), true
 }
 
 type parsedHours struct {
@@ -59,7 +97,7 @@ func parseOSM(s string, today time.Time) parsedHours {
 		w        week
 	}
 	var seasons []*season
-	for _, raw := range strings.FieldsFunc(strings.ReplaceAll(s, "||", ";"), func(r rune) bool { return r == ';' }) {
+	for _, raw := range splitRules(s) {
 		rule := strings.Join(strings.Fields(raw), " ")
 		if rule == "" {
 			continue
@@ -207,6 +245,18 @@ func osmClock(s string) (int, bool) {
 // parseDated reads "2026 Dec 24 10:00-12:00", "2026 Dec 25-2027 Jan 01
 // off", "2026 Dec 25-31 off".
 func parseDated(rule string) ([]excSpec, bool) {
+	rule, comment, ok := cutComment(rule)
+	if !ok {
+		return nil, false
+	}
+	out, ok := parseDatedRule(rule)
+	for i := range out {
+		out[i].Reason = comment
+	}
+	return out, ok
+}
+
+func parseDatedRule(rule string) ([]excSpec, bool) {
 	f := strings.Fields(rule)
 	if len(f) < 4 || len(f[0]) != 4 {
 		return nil, false

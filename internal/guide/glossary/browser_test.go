@@ -1,10 +1,13 @@
 package glossary_test
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"parcours/internal/app"
 	"parcours/internal/platform/db"
 	"parcours/internal/platform/testkit"
 )
@@ -163,5 +166,53 @@ func TestBrowserScreenRotates(t *testing.T) {
 	c2.WaitVisible(t, "[data-screen-next]")
 	if got := c2.Text(t, "[data-slide]:not([hidden]) h2"); got == "" {
 		t.Fatal("no slide without JavaScript")
+	}
+}
+
+// A demo service's printed sheet and its slide on the waiting-room screen
+// say first, visibly and in the reader's language, that it is demo data to
+// verify; axe finds nothing; screenshots for review.
+func TestBrowserDemoNotice(t *testing.T) {
+	w := testkit.NewWorld(t, db.SQLite)
+	if _, err := app.LoadDemo(context.Background(), w.App); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := w.DB.R.NewSelect().Table("guide_services").Column("id").Where("name = ?", "Permanence CPAM au PSA Bastille").
+		Scan(context.Background(), &id); err != nil {
+		t.Fatal(err)
+	}
+	c := w.Chrome()
+	for _, lang := range []string{"fr", "ar"} {
+		l := w.App.Catalog.Localizer(lang)
+		want := l.T("guide.demo.title")
+		if st := c.Open(t, "/"+lang+"/guide/services/"+id+"/print"); st != 200 {
+			t.Fatalf("%s sheet: %d", lang, st)
+		}
+		c.WaitVisible(t, ".sheet-demo")
+		if got := c.Text(t, ".sheet-demo"); !strings.Contains(got, want) {
+			t.Errorf("%s sheet: notice %q", lang, got)
+		}
+		if c.Box(t, ".sheet-demo").Y > c.Box(t, ".sheet-facts").Y {
+			t.Errorf("%s sheet: the notice is below the facts", lang)
+		}
+		c.CheckAxe(t, lang)
+		c.Screenshot(t, "glossary-"+lang+"-demo-service-print", 360, 800)
+		c.Screenshot(t, "glossary-"+lang+"-demo-service-print", 1366, 768)
+
+		c.Open(t, "/"+lang+"/guide/screen?theme=checklists")
+		var at int
+		c.Eval(t, `[...document.querySelectorAll("[data-slide]")].findIndex(s => s.classList.contains("slide-service"))`, &at)
+		if at < 0 {
+			t.Fatalf("%s: no service on the screen", lang)
+		}
+		c.Open(t, "/"+lang+"/guide/screen?theme=checklists&pace=300&i="+strconv.Itoa(at))
+		c.WaitVisible(t, "[data-slide]:not([hidden]) .slide-notice")
+		if got := c.Text(t, "[data-slide]:not([hidden]) .slide-notice"); !strings.Contains(got, want) {
+			t.Errorf("%s screen: notice %q", lang, got)
+		}
+		c.CheckAxe(t, lang)
+		c.Screenshot(t, "glossary-"+lang+"-demo-screen", 360, 800)
+		c.Screenshot(t, "glossary-"+lang+"-demo-screen", 1366, 768)
 	}
 }

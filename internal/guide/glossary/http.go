@@ -85,6 +85,7 @@ var checklistPictos = map[string]string{
 	"domiciliation": "cat-domiciliation.svg", "ame": "cat-health.svg", "css": "cat-health.svg", "puma": "cat-health.svg",
 	"solidarite-transport": "cat-transport.svg", "rsa": "money.svg", "caf": "family.svg", "france-travail": "cat-work-training.svg",
 	"bank-account": "bank.svg", "school-enrolment": "school.svg", "french-course": "cat-french-courses.svg", "asylum-appointment": "cat-asylum.svg",
+	"ada": "bank_card.svg", "emergency-accommodation": "cat-shelter.svg", "work-permit": "briefcase_1.svg",
 }
 
 // ThemeIn is a theme as a reader sees it.
@@ -495,6 +496,8 @@ type ScreenItem struct {
 	List    []Text // checklist items, or service hours
 	ListFR  []Text
 	Link    string
+	// Notice is shown first on a service's slide: that it is demo data.
+	Notice Text
 }
 
 type screenData struct {
@@ -561,7 +564,7 @@ func (h *HTTP) screenItems(r *http.Request, p ScreenParams, l string) []ScreenIt
 			}
 			for _, s := range ss {
 				services = append(services, ScreenItem{Kind: "service", Picto: s.Pictogram, Title: s.Name, Body: s.Description,
-					List: s.Hours, Link: "/guide/services/" + s.ID})
+					List: s.Hours, Link: "/guide/services/" + s.ID, Notice: s.Demo})
 			}
 		}
 	}

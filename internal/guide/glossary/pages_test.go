@@ -107,3 +107,28 @@ func TestTextHTML(t *testing.T) {
 		}
 	}
 }
+
+// Every checklist (those the rights simulator links included) has its page
+// and its printed sheet in French, Arabic and Tigrinya, with the
+// pictogram of its procedure in the title.
+func TestEveryChecklistRenders(t *testing.T) {
+	c, err := glossary.LoadContent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := testkit.NewWorld(t, db.SQLite)
+	b := w.Browser()
+	for _, cl := range c.Checklists {
+		for _, lang := range []string{"fr", "ar", "ti"} {
+			r := b.Get("/" + lang + "/guide/checklists/" + cl.Slug)
+			if r.Status != http.StatusOK || !strings.Contains(r.Body, `<h1 class="with-picto"><img src="/static/picto/`) {
+				t.Errorf("%s checklist %s: %d, or no pictogram in the title", lang, cl.Slug, r.Status)
+				continue
+			}
+			checkLangDir(t, lang+" "+cl.Slug, r.Body, lang)
+			if p := b.Get("/" + lang + "/guide/checklists/" + cl.Slug + "/print"); p.Status != http.StatusOK {
+				t.Errorf("%s sheet %s: %d", lang, cl.Slug, p.Status)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package glossary_test
 import (
 	"context"
 	"html"
+	"html/template"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -158,9 +159,15 @@ func TestServiceSheet(t *testing.T) {
 		if st, _ := get(t, srv.URL+"/fr/guide/services/0190f0aa-0000-7000-8000-000000000002/print"); st != http.StatusNotFound {
 			t.Errorf("unknown service: %d", st)
 		}
+		if strings.Contains(body, "sheet-demo") {
+			t.Error("the sheet of a real service says it is demo data")
+		}
 		// The screen rotates through the directory's services too.
 		_, body = get(t, srv.URL+"/ar/guide/screen?theme=checklists")
 		contains(t, "screen with services", body, `slide-service`, `استشارة قانونية`)
+		if strings.Contains(body, "slide-notice") {
+			t.Error("the screen says a real service is demo data")
+		}
 	})
 }
 
@@ -198,8 +205,12 @@ func TestScreen(t *testing.T) {
 			t.Error("theme=health shows checklists")
 		}
 		r = b.Get("/ti/guide/screen?theme=checklists")
-		if n := strings.Count(r.Body, "data-slide"); n != 12 {
-			t.Errorf("theme=checklists: %d slides", n)
+		c, err := glossary.LoadContent()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(r.Body, "data-slide"); n != len(c.Checklists) {
+			t.Errorf("theme=checklists: %d slides, want one per checklist (%d)", n, len(c.Checklists))
 		}
 		for _, q := range []string{"pace=2", "pace=9999", "pace=abc", "theme=nope", "theme=%3Cscript%3E", "i=-1", "i=x"} {
 			if r := b.Get("/fr/guide/screen?" + q); r.Status != http.StatusUnprocessableEntity {
@@ -250,6 +261,14 @@ func TestServiceSheetFromDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := w.Browser()
+		// notice is the demo notice in a language, as the pages write it.
+		notice := func(lang string) string {
+			l := w.App.Catalog.Localizer(lang)
+			return template.HTMLEscapeString(l.T("guide.demo.title") + " " + l.T("guide.demo.text"))
+		}
+		if notice("ar") == notice("fr") || notice("ti") == notice("fr") {
+			t.Fatal("the demo notice is not translated")
+		}
 		for _, lang := range []string{"fr", "ar", "ti"} {
 			r := b.Get("/" + lang + "/guide/services/" + id + "/print")
 			if r.Status != 200 {
@@ -257,9 +276,31 @@ func TestServiceSheetFromDirectory(t *testing.T) {
 			}
 			checkLangDir(t, lang+" service sheet", r.Body, lang)
 			checkQR(t, lang+" service sheet", r.Body, "http://parcours.test/"+lang+"/guide/services/"+id)
+			// The printed sheet of demo data says so first, in the reader's
+			// language and, on a bilingual sheet, in French.
+			dir := "ltr"
+			if lang == "ar" {
+				dir = "rtl"
+			}
+			want := []string{`<p class="sheet-demo" role="note"><span lang="` + lang + `" dir="` + dir + `">` + notice(lang) + `</span>`}
+			if lang != "fr" {
+				want = append(want, `<br><span class="small" lang="fr" dir="ltr">`+notice("fr")+`</span></p>`)
+			}
+			contains(t, lang+" demo sheet", r.Body, want...)
+			if strings.Index(r.Body, "sheet-demo") > strings.Index(r.Body, "sheet-facts") {
+				t.Errorf("%s: the demo notice comes after the facts", lang)
+			}
 		}
-		if r := b.Get("/ar/guide/screen?theme=checklists"); !strings.Contains(r.Body, "slide-service") {
-			t.Error("the screen shows no service of the directory")
+		// The waiting-room screen marks each demo service's slide.
+		for _, lang := range []string{"fr", "ar"} {
+			r := b.Get("/" + lang + "/guide/screen?theme=checklists")
+			if !strings.Contains(r.Body, "slide-service") {
+				t.Fatalf("%s: the screen shows no service of the directory", lang)
+			}
+			if n, m := strings.Count(r.Body, `class="slide-notice" role="note" lang="`+lang+`"`), strings.Count(r.Body, "slide-service"); n != m ||
+				!strings.Contains(r.Body, notice(lang)) {
+				t.Errorf("%s screen: %d demo notices for %d services", lang, n, m)
+			}
 		}
 	})
 }

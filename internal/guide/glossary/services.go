@@ -46,6 +46,9 @@ type ServiceSheet struct {
 	Website     string
 	// Hours are lines such as "lundi : 9 h – 12 h", already formatted in lang.
 	Hours []Text
+	// Demo is the notice that the service is demo data to verify (in the
+	// reader's language), shown before anything else; empty for real data.
+	Demo Text
 	// Closures are dated temporary closures, shown first.
 	Closures  []Text
 	Languages []string // BCP 47 tags of the languages spoken on site or on the phone

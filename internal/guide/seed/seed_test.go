@@ -22,6 +22,9 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 var requiredChecklists = []string{
 	"domiciliation", "ame", "css", "puma", "solidarite-transport", "rsa", "caf",
 	"france-travail", "bank-account", "school-enrolment", "french-course", "asylum-appointment",
+	// The rights simulator's documents (internal/rights/rules: DocADA,
+	// DocEmergencyHousing, DocWorkPermit).
+	"ada", "emergency-accommodation", "work-permit",
 }
 
 // guideCategories need a cat-<slug>.svg pictogram.
@@ -167,8 +170,8 @@ func TestChecklists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lists) < 12 {
-		t.Fatalf("%d checklists, want at least 12", len(lists))
+	if len(lists) < len(requiredChecklists) {
+		t.Fatalf("%d checklists, want at least %d", len(lists), len(requiredChecklists))
 	}
 	bySlug := map[string]Checklist{}
 	for _, c := range lists {
