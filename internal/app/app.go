@@ -240,6 +240,7 @@ func (a *App) routes(secret []byte) error {
 		{Key: "domicile.nav.desk", Path: "/domiciliation/mail", Shortcut: "m", Perm: auth.PermDomicileMail},
 		{Key: "domicile.nav.home", Path: "/domiciliation", Shortcut: "n", Perm: auth.PermDomicileMail},
 		{Key: "pathway.nav.inbox", Path: "/partner/referrals", Shortcut: "i", Perm: auth.PermReferralInbox},
+		{Key: "pathway.nav.missions", Path: "/missions", Shortcut: "k", Perm: auth.PermMissions},
 		{Key: "pathway.nav.stats", Path: "/pathway/stats", Shortcut: "b", Perm: auth.PermPathwayStats, Group: "common.nav.group.admin"},
 		{Key: "common.nav.sites", Path: "/admin/sites", Shortcut: "s", Perm: auth.PermSitesView, Group: "common.nav.group.admin"},
 		{Key: "common.nav.users", Path: "/admin/users", Shortcut: "u", Perm: auth.PermUsersManage, Group: "common.nav.group.admin"},

@@ -255,8 +255,8 @@ func newAZWorld(t *testing.T, e db.Engine) *azWorld {
 	z.bOnly = w.User(z.org1, "bravo-seulement@un.example", auth.Membership{Role: auth.SocialWorker, SiteID: z.siteB.ID})
 	z.both = w.User(z.org1, "alpha-et-bravo@un.example", auth.Membership{Role: auth.ReceptionAgent, SiteID: z.siteA.ID},
 		auth.Membership{Role: auth.ReceptionAgent, SiteID: z.siteB.ID})
-	z.visitor = w.User(z.org1, "visiteur@un.example", auth.Membership{Role: auth.Volunteer, SiteID: z.siteA.ID})
-	z.resetee = w.User(z.org1, "oublieux@un.example", auth.Membership{Role: auth.Volunteer, SiteID: z.siteA.ID})
+	z.visitor = w.User(z.org1, "visiteur@un.example", auth.Membership{Role: auth.Translator, SiteID: z.siteA.ID})
+	z.resetee = w.User(z.org1, "oublieux@un.example", auth.Membership{Role: auth.Translator, SiteID: z.siteA.ID})
 	z.halfway = w.User(z.org1, "a-mi-chemin@un.example", auth.Membership{Role: auth.SocialWorker, SiteID: z.siteA.ID})
 	z.admin2 = w.User(z.org2, "admin@deux.example", auth.Membership{Role: auth.Admin})
 	z.worker2 = w.User(z.org2, "travailleur@deux.example", auth.Membership{Role: auth.SocialWorker, SiteID: z.siteC.ID})

@@ -301,8 +301,8 @@ func TestCLILifecycle(t *testing.T) {
 		d.Close()
 
 		// Users, the password read on stdin.
-		out = c.ok(cliPassword+"\n", "user", "create", "--email", "Benevole@CASVP.test", "--role", "volunteer", "--name", "Farid")
-		if !strings.Contains(out, `User benevole@casvp.test created in "CASVP Paris" with role volunteer.`) {
+		out = c.ok(cliPassword+"\n", "user", "create", "--email", "Benevole@CASVP.test", "--role", "translator", "--name", "Farid")
+		if !strings.Contains(out, `User benevole@casvp.test created in "CASVP Paris" with role translator.`) {
 			t.Fatalf("user create: %q", out)
 		}
 		out = c.ok(cliPassword+"\r\n", "user", "create", "--email", "social@casvp.test", "--role", "social_worker", "--site", "psa bastille")
@@ -400,10 +400,14 @@ func TestCLIServeDemoRefusesRemote(t *testing.T) {
 func TestCLIDemoServe(t *testing.T) {
 	c := newCLI(t, db.SQLite)
 	s := c.serve("--demo")
+	// The banner is written once the server listens: wait for its end.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.out.String(), "Ctrl+C") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !strings.Contains(s.out.String(), app.DemoPassword) || !strings.Contains(s.out.String(), "admin@demo.invalid") {
 		t.Fatalf("demo banner: %q", s.out.String())
 	}
-	signIn(t, s.base, "benevole@demo.invalid", app.DemoPassword)
+	signIn(t, s.base, "traduction@demo.invalid", app.DemoPassword)
 }
 
 func TestCLIBackupWhileWriting(t *testing.T) {

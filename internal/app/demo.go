@@ -103,7 +103,7 @@ func LoadDemo(ctx context.Context, a *App) ([]DemoAccount, error) {
 			{"juriste@demo.invalid", "Claire Martin (juriste démo)", auth.LegalSpecialist, "ESI Halle Saint-Didier"},
 			{"partenaire@demo.invalid", "Karim Haddad (partenaire démo)", auth.Partner, "PSA Gauthey"},
 			{"coordination@demo.invalid", "Lucie Bernard (coordination bénévoles démo)", auth.VolunteerCoordinator, "PSA Belleville"},
-			{"benevole@demo.invalid", "Farid Rahimi (bénévole démo)", auth.Volunteer, "PSA Belleville"},
+			{"benevole@demo.invalid", "Farid Rahimi (bénévole démo)", auth.Volunteer, "PSA Bastille"},
 			{"traduction@demo.invalid", "Mariam Ahmadi (traductrice démo)", auth.Translator, ""},
 			{"social.belleville@demo.invalid", "Ousmane Barry (travailleur social démo)", auth.SocialWorker, "PSA Belleville"},
 		}
@@ -202,15 +202,19 @@ func loadGuideDemo(ctx context.Context, a *App) error {
 }
 
 // loadPeopleDemo opens a few fictional files at PSA Bastille, followed by
-// the demo social worker, with statuses, rights applications, steps and a
-// referral to La Cimade (whose demo partner account receives it).
+// the demo social worker, with statuses, rights applications, steps, a
+// referral to La Cimade (whose demo partner account receives it) and a
+// mission for the demo volunteer (with the person's consent).
 func loadPeopleDemo(ctx context.Context, a *App) error {
 	o, err := org.OrgByName(ctx, a.DB.R, DemoOrgName)
 	if err != nil {
 		return err
 	}
-	var sw, partner auth.User
+	var sw, partner, volunteer auth.User
 	if err := a.DB.R.NewSelect().Model(&sw).Where("org_id = ? AND email = ?", o.ID, "social@demo.invalid").Scan(ctx); err != nil {
+		return err
+	}
+	if err := a.DB.R.NewSelect().Model(&volunteer).Where("org_id = ? AND email = ?", o.ID, "benevole@demo.invalid").Scan(ctx); err != nil {
 		return err
 	}
 	if err := a.DB.R.NewSelect().Model(&partner).Where("org_id = ? AND email = ?", o.ID, "partenaire@demo.invalid").Scan(ctx); err != nil {
@@ -235,6 +239,8 @@ func loadPeopleDemo(ctx context.Context, a *App) error {
 		apps   []pathway.ApplicationInput
 		steps  []pathway.StepInput
 		refer  string // reason of a referral to La Cimade
+		// mission for the demo volunteer, with the person's consent
+		mission string
 	}
 	files := []demoPerson{
 		{in: people.Input{GivenName: "عائشة", FamilyName: "بن علي", GivenLatin: "Aïcha", FamilyLatin: "Benali", BirthDate: day(-35 * 365),
@@ -243,7 +249,8 @@ func loadPeopleDemo(ctx context.Context, a *App) error {
 			apps: []pathway.ApplicationInput{{Right: "ame", Submitted: day(-340), Decided: day(-300), Outcome: "granted", Expires: day(65)}},
 			steps: []pathway.StepInput{{Axis: "rights", Title: "Préparer le renouvellement de l'AME", DueOn: day(3)},
 				{Axis: "language", Title: "Inscription à l'atelier de français", DueOn: day(12)}},
-			refer: "Refus de séjour notifié : étudier un recours (dossier de démonstration)"},
+			refer:   "Refus de séjour notifié : étudier un recours (dossier de démonstration)",
+			mission: "Accompagner au rendez-vous de la CPAM (renouvellement de l'AME)"},
 		{in: people.Input{GivenName: "محمد", FamilyName: "رحیمی", GivenLatin: "Mohammad", FamilyLatin: "Rahimi", BirthYear: today.Year() - 26,
 			Phone: "06 00 00 00 02", MsgLang: "fa-AF", Languages: []string{"prs", "ps"}, FrenchLevel: "none", HouseholdSize: 1},
 			status: people.StatusInput{Status: "asylum_normal", Document: "Attestation de demande d'asile", From: day(-60), Until: day(240)},
@@ -295,6 +302,12 @@ func loadPeopleDemo(ctx context.Context, a *App) error {
 		if f.refer != "" && len(svcs) > 0 {
 			if _, err := a.Pathway.Refer(ctx, p, per.ID, pathway.ReferralInput{ServiceID: svcs[0].ID, Reason: f.refer, ConsentNow: true,
 				Fields: []people.ShareField{people.FieldIdentity, people.FieldContact, people.FieldLanguages, people.FieldStatus}}); err != nil {
+				return err
+			}
+		}
+		if f.mission != "" {
+			if _, err := a.Pathway.Assign(ctx, p, per.ID, pathway.MissionInput{VolunteerID: volunteer.ID, Title: f.mission, OnDate: day(2),
+				AtTime: "10:00", ConsentNow: true, Fields: []people.ShareField{people.FieldIdentity, people.FieldContact, people.FieldLanguages}}); err != nil {
 				return err
 			}
 		}

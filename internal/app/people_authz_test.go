@@ -3,8 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
+	"testing"
 
 	"github.com/uptrace/bun"
 
@@ -12,10 +14,13 @@ import (
 	"parcours/internal/people"
 	"parcours/internal/platform/audit"
 	"parcours/internal/platform/auth"
+	"parcours/internal/platform/db"
+	"parcours/internal/platform/testkit"
 )
 
 // Roles of the people and pathway routes (see auth.PermPersonRead,
-// PermPersonManage, PermPersonLegal, PermReferralInbox, PermPathwayStats).
+// PermPersonManage, PermPersonLegal, PermReferralInbox, PermPathwayStats,
+// PermMissionAssign, PermMissions).
 var (
 	personReaders  = []auth.Role{auth.Admin, auth.SiteManager, auth.SocialWorker, auth.ReceptionAgent, auth.LegalSpecialist}
 	personManagers = []auth.Role{auth.Admin, auth.SiteManager}
@@ -23,16 +28,23 @@ var (
 	partners       = []auth.Role{auth.Partner}
 	// A worklist item is cleared by its owner: the social worker here.
 	taskOwners = []auth.Role{auth.SocialWorker}
+	// Missions are given by social workers and managers, and seen by the
+	// volunteer they are given to.
+	missionAssigners = []auth.Role{auth.Admin, auth.SiteManager, auth.SocialWorker}
+	volunteers       = []auth.Role{auth.Volunteer}
 )
 
 // peopleData is centre 1's files in the authorization world: a person of
-// site A with a step, an objective, an application, a consent, a share and
-// a live referral to the guide's partner, whose partner account is set up.
+// site A with a step, an objective, an application, a consent, a share, a
+// household member, a live referral to the guide's partner, whose partner
+// account is set up, and a mission for the volunteer of site A (the person
+// agreed to a volunteer's accompaniment).
 type peopleData struct {
 	ctx                               context.Context
 	sw, partner                       *auth.Principal
 	person, step, objective, app      string
 	consent, share, referral, service string
+	member, mission                   string
 	pendingDup                        string
 }
 
@@ -72,9 +84,14 @@ func (z *azWorld) people() *peopleData {
 	ends := z.Clock.Now().AddDate(0, 0, 30)
 	sh, err := s.ShareFile(d.ctx, d.sw, d.person, people.ShareInput{SiteID: z.siteB.ID, Reason: "Accueil de jour", EndsOn: &ends})
 	must(err)
-	d.step, d.objective, d.app, d.consent, d.share = st.ID, ob.ID, ap.ID, c.ID, sh.ID
+	_, err = s.GiveConsent(d.ctx, d.sw, d.person, people.ConsentInput{Purpose: people.PurposeVolunteer})
+	must(err)
+	m, err := s.SaveMember(d.ctx, d.sw, d.person, "", people.MemberInput{GivenName: "Fatou", Relation: "child", BirthYear: 2018})
+	must(err)
+	d.step, d.objective, d.app, d.consent, d.share, d.member = st.ID, ob.ID, ap.ID, c.ID, sh.ID, m.ID
 	peopleWorlds[z] = d
 	d.referral = z.newReferral()
+	d.mission = z.newMission()
 	z.T.Cleanup(func() { delete(peopleWorlds, z) })
 	return d
 }
@@ -98,6 +115,29 @@ func (z *azWorld) newReferral() string {
 		z.T.Fatal(err)
 	}
 	return rf.ID
+}
+
+// newMission gives the volunteer of site A a mission for the person.
+func (z *azWorld) newMission() string {
+	d := z.people()
+	today := people.Today(z.Clock.Now())
+	m, err := z.App.Pathway.Assign(d.ctx, d.sw, d.person, pathway.MissionInput{VolunteerID: z.roles[auth.Volunteer].ID,
+		Title: fmt.Sprintf("Accompagner à la CPAM %d", z.next()), OnDate: &today})
+	if err != nil {
+		z.T.Fatal(err)
+	}
+	return m.ID
+}
+
+// newMember adds a household member to the person.
+func (z *azWorld) newMember() string {
+	d := z.people()
+	m, err := z.App.People.SaveMember(d.ctx, d.sw, d.person, "", people.MemberInput{GivenName: fmt.Sprintf("Membre %d", z.next()),
+		Relation: "other"})
+	if err != nil {
+		z.T.Fatal(err)
+	}
+	return m.ID
 }
 
 // newTask gives the social worker a worklist item (a partner's answer).
@@ -149,7 +189,13 @@ func peopleRows() []azRow {
 		{pattern: "GET /people/retention", staff: personManagers, path: fixed("/fr/people/retention"), want: 200},
 		{pattern: "GET /people/{id}", staff: personReaders, path: person, want: 200},
 		{pattern: "GET /people/{id}/edit", staff: personReaders, path: sub(const_("/edit")), want: 200},
-		{pattern: "POST /people/{id}", staff: personReaders, path: person, form: identity, want: 303, loc: self},
+		// The counters stay above the household members listed (see below).
+		{pattern: "POST /people/{id}", staff: personReaders, path: person, form: func(z *azWorld) url.Values {
+			v := identity(z)
+			v.Set("household_size", "20")
+			v.Set("dependants", "10")
+			return v
+		}, want: 303, loc: self},
 		{pattern: "POST /people/{id}/status", staff: personReaders, path: sub(const_("/status")), form: vals("status", "refugee"), want: 303, loc: toPerson},
 		// An empty notes form changes nothing and is allowed to every reader.
 		{pattern: "POST /people/{id}/notes", staff: personReaders, path: sub(const_("/notes")), want: 303, loc: toPerson},
@@ -185,6 +231,16 @@ func peopleRows() []azRow {
 			loc: func(_ *azWorld, path string) string { return strings.TrimSuffix(path, "/erase") }},
 		{pattern: "POST /people/{id}/keep", staff: personManagers, path: sub(const_("/keep")), form: vals("reason", "Rendez-vous prévu"),
 			want: 303, loc: at("/fr/people/retention")},
+		// The household members: whoever may open and change the file.
+		{pattern: "POST /people/{id}/household", staff: personReaders, path: sub(const_("/household")),
+			form: vals("member_given", "Aminata", "member_relation", "child", "member_birth_year", "2015"), want: 303, loc: toPerson},
+		{pattern: "GET /people/{id}/household/{hid}", staff: personReaders, path: sub(func(d *peopleData) string { return "/household/" + d.member }),
+			want: 200},
+		{pattern: "POST /people/{id}/household/{hid}", staff: personReaders, path: sub(func(d *peopleData) string { return "/household/" + d.member }),
+			form: vals("member_given", "Fatou", "member_relation", "child", "member_birth_year", "2018"), want: 303, loc: toPerson},
+		// Each request removes a new member.
+		{pattern: "POST /people/{id}/household/{hid}/remove", staff: personReaders,
+			path: func(z *azWorld) string { return person(z) + "/household/" + z.newMember() + "/remove" }, want: 303, loc: toPerson},
 		// The pathway (internal/pathway).
 		{pattern: "POST /people/{id}/objectives", staff: personReaders, path: sub(const_("/objectives")),
 			form: vals("objective_axis", "housing", "objective_title", "Trouver un hébergement stable"), want: 303, loc: toPerson},
@@ -224,6 +280,24 @@ func peopleRows() []azRow {
 		{pattern: "POST /partner/referrals/{rid}/done", staff: partners, path: partnerRef("done"), form: vals("answer_text", "Rendez-vous tenu"),
 			want: 303, loc: toReferral},
 		{pattern: "GET /pathway/stats", staff: personManagers, path: fixed("/fr/pathway/stats"), want: 200},
+		{pattern: "GET /pathway/observatory", staff: personManagers, path: fixed("/fr/pathway/observatory"), want: 200},
+		{pattern: "GET /pathway/observatory.csv", staff: personManagers, path: fixed("/fr/pathway/observatory.csv"), want: 200},
+		// Volunteer missions: given from the file, seen and reported by the
+		// volunteer (a volunteer not assigned, of another site or centre: see
+		// TestAuthorizationMissions).
+		{pattern: "GET /people/{id}/missions/new", staff: missionAssigners, path: sub(const_("/missions/new")), want: 200},
+		{pattern: "POST /people/{id}/missions", staff: missionAssigners, path: sub(const_("/missions")),
+			form: func(z *azWorld) url.Values {
+				return url.Values{"volunteer": {z.roles[auth.Volunteer].ID}, "mission_title": {"Accompagner à la préfecture"},
+					"mission_on": {z.Clock.Now().Format("2006-01-02")}}
+			}, want: 303, loc: toPerson},
+		{pattern: "POST /people/{id}/missions/{mid}/cancel", staff: missionAssigners,
+			path: func(z *azWorld) string { return person(z) + "/missions/" + z.newMission() + "/cancel" }, want: 303, loc: toPerson},
+		{pattern: "GET /missions", staff: volunteers, path: fixed("/fr/missions"), want: 200},
+		{pattern: "GET /missions/{mid}", staff: volunteers, path: func(z *azWorld) string { return "/fr/missions/" + z.people().mission }, want: 200},
+		{pattern: "POST /missions/{mid}/done", staff: volunteers,
+			path: func(z *azWorld) string { z.people(); return "/fr/missions/" + z.newMission() + "/done" },
+			form: vals("report", "Rendez-vous tenu"), want: 303, loc: at("/fr/missions")},
 		// Their staff areas: made-up paths and methods.
 		{pattern: "/people", verb: "PUT", staff: everyone, path: fixed("/fr/people"), want: 404},
 		{pattern: "/people/", verb: "GET", staff: everyone, path: fixed("/fr/people/made/up/path"), want: 404},
@@ -233,5 +307,74 @@ func peopleRows() []azRow {
 		{pattern: "/partner/", verb: "GET", staff: everyone, path: fixed("/fr/partner/made-up"), want: 404},
 		{pattern: "/pathway", verb: "GET", staff: everyone, path: fixed("/fr/pathway"), want: 404},
 		{pattern: "/pathway/", verb: "GET", staff: everyone, path: fixed("/fr/pathway/made-up"), want: 404},
+		{pattern: "/missions", verb: "PUT", staff: everyone, path: fixed("/fr/missions"), want: 404},
+		{pattern: "/missions/", verb: "GET", staff: everyone, path: fixed("/fr/missions/made/up"), want: 404},
 	}
+}
+
+// A mission opens a file to its volunteer only: another volunteer of the
+// site, a volunteer of another site or centre, a worker of another site or
+// centre get 404 (the mission's existence is not told), and a mission
+// cannot be given to a volunteer of another site.
+func TestAuthorizationMissions(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		z := newAZWorld(t, e)
+		d := z.people()
+		// A file of site A shared with no other site.
+		id := z.newPerson(d)
+		if _, err := z.App.People.GiveConsent(d.ctx, d.sw, id, people.ConsentInput{Purpose: people.PurposeVolunteer}); err != nil {
+			t.Fatal(err)
+		}
+		today := people.Today(z.Clock.Now())
+		m, err := z.App.Pathway.Assign(d.ctx, d.sw, id, pathway.MissionInput{VolunteerID: z.roles[auth.Volunteer].ID, Title: "Accompagner à la CPAM",
+			OnDate: &today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mission := "/fr/missions/" + m.ID
+		volB := z.User(z.org1, "benevole-bravo@un.example", auth.Membership{Role: auth.Volunteer, SiteID: z.siteB.ID})
+		vol2 := z.User(z.org2, "benevole@deux.example", auth.Membership{Role: auth.Volunteer, SiteID: z.siteC.ID})
+		volA := z.User(z.org1, "benevole-alpha@un.example", auth.Membership{Role: auth.Volunteer, SiteID: z.siteA.ID})
+		vols := map[string]*testkit.Browser{"a volunteer of A not assigned": z.Browser().Login(volA),
+			"a volunteer of B": z.Browser().Login(volB), "a volunteer of another centre": z.Browser().Login(vol2)}
+		workers := map[string]*testkit.Browser{"a worker of B": z.Browser().Login(z.bOnly), "a worker of another centre": z.Browser().Login(z.worker2),
+			"the administrator of another centre": z.Browser().Login(z.admin2)}
+		before := testkit.Snapshot(t, z.DB)
+		for who, b := range vols {
+			if r := b.Get(mission); r.Status != http.StatusNotFound {
+				t.Errorf("%s opens the mission: %d", who, r.Status)
+			}
+			if r := b.Post(mission+"/done", url.Values{"report": {"Fait"}}); r.Status != http.StatusNotFound {
+				t.Errorf("%s reports on the mission: %d", who, r.Status)
+			}
+			if r := z.get200(t, b, "/fr/missions"); strings.Contains(r.Body, "CPAM") {
+				t.Errorf("%s lists the mission", who)
+			}
+		}
+		person := "/fr/people/" + id
+		form := url.Values{"volunteer": {z.roles[auth.Volunteer].ID}, "mission_title": {"Intrus"}, "mission_on": {z.Clock.Now().Format("2006-01-02")}}
+		for who, b := range workers {
+			if r := b.Get(person + "/missions/new"); r.Status != http.StatusNotFound {
+				t.Errorf("%s opens the mission form: %d", who, r.Status)
+			}
+			if r := b.Post(person+"/missions", form); r.Status != http.StatusNotFound {
+				t.Errorf("%s gives a mission: %d", who, r.Status)
+			}
+			if r := b.Post(person+"/missions/"+m.ID+"/cancel", nil); r.Status != http.StatusNotFound {
+				t.Errorf("%s withdraws the mission: %d", who, r.Status)
+			}
+		}
+		testkit.SameState(t, before, testkit.Snapshot(t, z.DB), "refused mission requests")
+		// The assigned volunteer does open it, and not the file.
+		vol := z.as(auth.Volunteer)
+		z.get200(t, vol, mission)
+		if r := vol.Get(person); r.Status != http.StatusForbidden {
+			t.Errorf("the volunteer opens the file: %d", r.Status)
+		}
+		// A volunteer of another site cannot be given the mission.
+		form.Set("volunteer", volB.ID)
+		if r := z.as(auth.SocialWorker).Post(person+"/missions", form); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("mission for a volunteer of B: %d", r.Status)
+		}
+	})
 }

@@ -355,12 +355,9 @@ func (s *Service) addTask(ctx context.Context, tx bun.Tx, per *people.Person, us
 // DoneTask clears a worklist item of the user (another user's item is
 // Forbidden: each one clears their own).
 func (s *Service) DoneTask(ctx context.Context, p *auth.Principal, id string) error {
-	t := new(Task)
-	if !db.ValidID(id) {
-		return apperr.ErrNotFound
-	}
-	if err := s.DB.R.NewSelect().Model(t).Where("tk.org_id = ? AND tk.id = ?", p.OrgID, id).Scan(ctx); err != nil {
-		return db.Translate(err)
+	t, err := byID[Task](ctx, s.DB.R, "tk", p.OrgID, id)
+	if err != nil {
+		return err
 	}
 	if t.UserID != p.UserID {
 		return apperr.ErrForbidden

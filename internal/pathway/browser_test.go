@@ -2,10 +2,12 @@ package pathway_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"parcours/internal/pathway"
 	"parcours/internal/people"
 	"parcours/internal/platform/audit"
 	"parcours/internal/platform/auth"
@@ -14,13 +16,17 @@ import (
 )
 
 // chromeSignIn signs u in through the real pages of lang (password, then
-// the code), and checks it lands on the staff home.
+// the code for the roles that need one), and checks it lands on the staff
+// home.
 func chromeSignIn(t *testing.T, f *fx, c *testkit.Chrome, u *auth.User, lang string) {
 	t.Helper()
 	if st := c.Open(t, "/"+lang+"/login"); st != 200 {
 		t.Fatalf("sign-in page: %d", st)
 	}
 	c.Submit(t, `main form[action="/`+lang+`/login"] button[type=submit]`, "#f-email", u.Email, "#f-password", testkit.Password)
+	if c.Path(t) == "/"+lang+"/staff" {
+		return // a volunteer: no second factor
+	}
 	f.Clock.Advance(31 * time.Second)
 	c.Submit(t, `main form[action="/`+lang+`/login/totp"] button[type=submit]`, "#f-code", f.Code())
 	if p := c.Path(t); p != "/"+lang+"/staff" {
@@ -110,6 +116,158 @@ func TestBrowserMainFlow(t *testing.T) {
 			}
 			c.Click(t, "details.usermenu > summary")
 			c.Follow(t, `form[action="/`+lang+`/logout"] button`)
+		}
+	})
+}
+
+// chromeSignOut signs out through the user menu.
+func chromeSignOut(t *testing.T, c *testkit.Chrome, lang string) {
+	t.Helper()
+	c.Click(t, "details.usermenu > summary")
+	c.Follow(t, `form[action="/`+lang+`/logout"] button`)
+}
+
+// TestBrowserVolunteerMission: in French and in Arabic, a social worker
+// gives the site's volunteer a mission for a person (ticking the person's
+// consent the first time); the volunteer finds it under "My missions"
+// (menu), opens it — the shared fields only, never the notes — and
+// reports; the report is on the person's page. Every page passes axe-core,
+// the Arabic ones are right-to-left. Screenshots go to $PARCOURS_SHOTS.
+func TestBrowserVolunteerMission(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		f := newFx(t, e)
+		c := f.Chrome()
+		ctx, p := f.sw()
+		per, _, err := f.App.People.Create(ctx, p, people.Input{SiteID: f.siteA.ID, GivenName: "فاطمة", FamilyName: "الزهراء",
+			GivenLatin: "Fatima", FamilyLatin: "Zahra", BirthYear: 1990, Phone: "0698765432", MsgLang: "ar", Languages: []string{"ar"},
+			HouseholdSize: 1}, people.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		legal := "Recours CNDA en cours"
+		if err := f.App.People.SetNotes(ctx, p, per.ID, people.Notes{Legal: &legal}); err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"fr", "ar"} {
+			l := f.App.Catalog.Localizer(lang)
+			title := "RDV CPAM " + lang
+			report := "Rendez-vous tenu (" + lang + ")"
+			chromeSignIn(t, f, c, f.worker, lang)
+			c.Open(t, "/"+lang+"/people/"+per.ID)
+			c.Follow(t, `#missions a.button`)
+			if got, want := c.Attr(t, "html", "dir"), l.Dir(); got != want {
+				t.Fatalf("%s: dir %q", lang, got)
+			}
+			c.CheckAxe(t, lang)
+			c.Fill(t, "#f-mission_title", title)
+			c.Eval(t, `document.querySelector("#f-mission_on").value = "2026-11-27"`, nil)
+			c.Eval(t, `document.querySelector("#f-mission_at").value = "10:30"`, nil)
+			if c.Has(t, `input[name=consent_now]`) {
+				c.Click(t, `input[name=consent_now]`)
+			}
+			c.Screenshot(t, lang+"-mission-form", 1366, 768)
+			c.Screenshot(t, lang+"-mission-form", 360, 800)
+			c.Follow(t, `form[action$="/missions"] button[type=submit]`)
+			if got := c.Text(t, ".flash.ok"); got != l.T("pathway.mission.assigned", "Name", f.volunteer.Name) {
+				t.Errorf("%s: flash %q", lang, got)
+			}
+			if got := c.Text(t, "#missions"); !strings.Contains(got, title) {
+				t.Errorf("%s: missions of the file %q", lang, got)
+			}
+			chromeSignOut(t, c, lang)
+
+			// The volunteer: My missions, the mission, the report.
+			chromeSignIn(t, f, c, f.volunteer, lang)
+			c.Menu(t, "/"+lang+"/missions")
+			c.CheckAxe(t, lang)
+			c.Screenshot(t, lang+"-missions", 1366, 768)
+			c.Screenshot(t, lang+"-missions", 360, 800)
+			c.Follow(t, `main ul.missions a`)
+			main := c.Text(t, "main")
+			if !strings.Contains(main, "فاطمة الزهراء") || !strings.Contains(main, "06 98 76 54 32") || !strings.Contains(main, title) {
+				t.Errorf("%s: mission page %q", lang, main)
+			}
+			if strings.Contains(main, legal) {
+				t.Errorf("%s: the volunteer sees the legal note", lang)
+			}
+			c.CheckAxe(t, lang)
+			c.Screenshot(t, lang+"-mission", 1366, 768)
+			c.Screenshot(t, lang+"-mission", 360, 800)
+			c.Eval(t, `document.querySelector("#f-report").value = `+strconv.Quote(report), nil)
+			c.Follow(t, `form[action$="/done"] button[type=submit]`)
+			if got := c.Text(t, ".flash.ok"); got != l.T("pathway.mission.reported") {
+				t.Errorf("%s: flash %q", lang, got)
+			}
+			c.CheckAxe(t, lang)
+			chromeSignOut(t, c, lang)
+
+			// The report is back on the person's page.
+			chromeSignIn(t, f, c, f.worker, lang)
+			c.Open(t, "/"+lang+"/people/"+per.ID+"#missions")
+			if got := c.Text(t, "#missions"); !strings.Contains(got, report) {
+				t.Errorf("%s: report not on the file: %q", lang, got)
+			}
+			c.CheckAxe(t, lang)
+			c.Eval(t, `document.querySelector("#missions").scrollIntoView()`, nil)
+			c.Screenshot(t, lang+"-person-missions", 1366, 768)
+			c.Screenshot(t, lang+"-person-missions", 360, 800)
+			chromeSignOut(t, c, lang)
+		}
+	})
+}
+
+// TestBrowserHouseholdAndObservatory: in French and in Arabic, a social
+// worker adds a child to a person's household (the counters follow) and
+// opens the member's page; a site manager opens the observatory export
+// from the delays page. The pages pass axe-core; screenshots go to
+// $PARCOURS_SHOTS.
+func TestBrowserHouseholdAndObservatory(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
+		f := newFx(t, e)
+		c := f.Chrome()
+		id := f.person(t)
+		// The person agrees to be counted; an AME application decided.
+		ctx, p := f.sw()
+		if _, err := f.App.People.GiveConsent(ctx, p, id, people.ConsentInput{Purpose: people.PurposeStatistics}); err != nil {
+			t.Fatal(err)
+		}
+		sub, dec := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
+		if _, err := f.App.Pathway.SaveApplication(ctx, p, id, "", pathway.ApplicationInput{Right: "ame", Outcome: "granted",
+			Submitted: &sub, Decided: &dec}); err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"fr", "ar"} {
+			l := f.App.Catalog.Localizer(lang)
+			child := "Awa " + lang
+			chromeSignIn(t, f, c, f.worker, lang)
+			c.Open(t, "/"+lang+"/people/"+id)
+			c.Click(t, "#household details > summary")
+			c.Fill(t, "#f-member_given", child)
+			c.Fill(t, "#f-member_birth_year", "2019")
+			c.Follow(t, `#household details form button[type=submit]`)
+			if got := c.Text(t, ".flash.ok"); got != l.T("people.member.saved") {
+				t.Errorf("%s: flash %q", lang, got)
+			}
+			if got := c.Text(t, "#household"); !strings.Contains(got, child) || !strings.Contains(got, l.T("people.relation.child")) {
+				t.Errorf("%s: household %q", lang, got)
+			}
+			c.CheckAxe(t, lang)
+			c.Follow(t, `#household li:last-child a[href*="/household/"]`)
+			c.CheckAxe(t, lang)
+			c.Screenshot(t, lang+"-member", 1366, 768)
+			c.Screenshot(t, lang+"-member", 360, 800)
+			chromeSignOut(t, c, lang)
+
+			chromeSignIn(t, f, c, f.manager, lang)
+			c.Menu(t, "/"+lang+"/pathway/stats")
+			c.Follow(t, `main a[href="/`+lang+`/pathway/observatory"]`)
+			if got := c.Text(t, "main table"); !strings.Contains(got, "2026-09") || !strings.Contains(got, "<11") {
+				t.Errorf("%s: observatory table %q", lang, got)
+			}
+			c.CheckAxe(t, lang)
+			c.Screenshot(t, lang+"-observatory", 1366, 768)
+			c.Screenshot(t, lang+"-observatory", 360, 800)
+			chromeSignOut(t, c, lang)
 		}
 	})
 }

@@ -12,7 +12,7 @@ import (
 
 // pathwayTables hold rows about a person.
 var pathwayTables = []string{"pathway_objectives", "pathway_steps", "pathway_applications", "pathway_referrals",
-	"pathway_tasks", "pathway_notes", "pathway_triage"}
+	"pathway_tasks", "pathway_notes", "pathway_triage", "pathway_missions"}
 
 // MergePerson moves the pathway of a duplicate to the kept file.
 func (s *Service) MergePerson(ctx context.Context, tx bun.Tx, orgID, fromID, intoID string) error {
@@ -42,7 +42,8 @@ func (s *Service) PurgePerson(ctx context.Context, tx bun.Tx, orgID, personID st
 }
 
 // ExportPerson gives the pathway for the person's copy of their file: the
-// objectives, steps, applications, referrals and the notes written for them.
+// objectives, steps, applications, referrals, volunteer missions and the
+// notes written for them.
 func (s *Service) ExportPerson(ctx context.Context, orgID, personID string) ([]people.ExportSection, error) {
 	var out []people.ExportSection
 	objs, err := s.objectives(ctx, personID)
@@ -86,6 +87,20 @@ func (s *Service) ExportPerson(ctx context.Context, orgID, personID string) ([]p
 		t := rf.SentAt
 		sec.Rows = append(sec.Rows, people.ExportRow{Label: people.Message{Key: "pathway.referral.status." + rf.Status},
 			Value: rf.Organisation + " — " + rf.ServiceName + ": " + rf.Reason, Date: &t})
+	}
+	out = append(out, sec)
+	ms, err := s.missions(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	sec = people.ExportSection{Module: "pathway", Title: people.Message{Key: "pathway.export.missions"}}
+	for _, m := range ms {
+		d := m.OnDate
+		v := m.Title
+		if m.Report != "" {
+			v += ": " + m.Report
+		}
+		sec.Rows = append(sec.Rows, people.ExportRow{Label: people.Message{Key: "pathway.mission.status." + m.Status}, Value: v, Date: &d})
 	}
 	out = append(out, sec)
 	var notes []Note

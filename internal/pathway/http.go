@@ -61,8 +61,17 @@ func (h *HTTP) Register(rt *web.Router) error {
 	rt.Handle("POST /partner/referrals/{rid}/refuse", need(auth.PermReferralInbox, k.H(h.partnerAnswer(AnswerRefuse))))
 	rt.Handle("POST /partner/referrals/{rid}/done", need(auth.PermReferralInbox, k.H(h.partnerAnswer(AnswerDone))))
 	rt.Handle("GET /pathway/stats", need(auth.PermPathwayStats, k.H(h.stats)))
+	rt.Handle("GET /pathway/observatory", need(auth.PermPathwayStats, k.H(h.observatory)))
+	rt.Handle("GET /pathway/observatory.csv", need(auth.PermPathwayStats, k.H(h.observatoryCSV)))
+	assign := auth.PermMissionAssign
+	rt.Handle("GET /people/{id}/missions/new", need(assign, k.H(h.missionNew)))
+	rt.Handle("POST /people/{id}/missions", need(assign, k.H(h.missionSend)))
+	rt.Handle("POST /people/{id}/missions/{mid}/cancel", need(assign, k.H(h.missionCancel)))
+	rt.Handle("GET /missions", need(auth.PermMissions, k.H(h.myMissions)))
+	rt.Handle("GET /missions/{mid}", need(auth.PermMissions, k.H(h.missionPage)))
+	rt.Handle("POST /missions/{mid}/done", need(auth.PermMissions, k.H(h.missionDone)))
 	// Made-up paths answer like the real ones (see people.HTTP.Register).
-	for _, root := range []string{"/worklists", "/partner", "/pathway"} {
+	for _, root := range []string{"/worklists", "/partner", "/pathway", "/missions"} {
 		h.Auth.StaffArea(rt, root)
 	}
 	return nil
@@ -103,12 +112,19 @@ type panelData struct {
 	Colleagues []people.Colleague
 	Users      map[string]string
 	Answers    []Task
-	Today      time.Time
-	Now        time.Time
+	Missions   []Mission
+	// Live lists the sources of the shares that still open the file.
+	Live      map[string]bool
+	CanAssign bool
+	Today     time.Time
+	Now       time.Time
 }
 
-// AnswerText translates a partner's answer shown on the page.
-func (d panelData) AnswerText(l *i18n.L, t Task) string { return l.TArgs(t.Key, t.Args()) }
+// AnswerText translates a partner's answer or a volunteer's report shown
+// on the page.
+func (d panelData) AnswerText(l *i18n.L, t Task) string {
+	return l.TArgs(t.Key, people.LabelArgs(l, t.Args(), d.Users, nil))
+}
 
 // ObjectiveTitle names a step's objective.
 func (d panelData) ObjectiveTitle(id string) string {
@@ -176,18 +192,34 @@ func (h *HTTP) PersonPanel(r *http.Request, per *people.Person, a people.Access)
 			}
 		}
 	}
+	if d.Missions, err = h.S.missions(ctx, per.ID); err != nil {
+		return people.PanelHTML{}, err
+	}
+	if len(d.Missions) > 0 {
+		if d.Live, err = h.S.People.LiveSources(ctx, per.OrgID, per.ID); err != nil {
+			return people.PanelHTML{}, err
+		}
+	}
+	d.CanAssign = p.Can(auth.PermMissionAssign) && people.Writable(per) == nil
 	if d.Colleagues, err = h.S.People.Colleagues(ctx, p); err != nil {
 		return people.PanelHTML{}, err
 	}
-	// The partners' answers to the user's referrals, not yet looked at,
-	// come back as a notice on the page.
-	if err := h.S.DB.R.NewSelect().Model(&d.Answers).Where("tk.org_id = ? AND tk.user_id = ? AND tk.person_id = ? AND tk.kind = 'referral_answer' AND tk.done_at IS NULL",
+	// The partners' answers to the user's referrals and the volunteers'
+	// reports on the user's missions, not yet looked at, come back as a
+	// notice on the page.
+	if err := h.S.DB.R.NewSelect().Model(&d.Answers).Where("tk.org_id = ? AND tk.user_id = ? AND tk.person_id = ? AND tk.kind IN ('referral_answer', 'mission_done') AND tk.done_at IS NULL",
 		p.OrgID, p.UserID, per.ID).Order("tk.created_at").Scan(ctx); err != nil {
 		return people.PanelHTML{}, err
 	}
 	d.Users = map[string]string{}
 	for _, c := range d.Colleagues {
 		d.Users[c.ID] = c.Name
+	}
+	// Missions and their reports name volunteers, who are not colleagues.
+	if len(d.Missions) > 0 {
+		if d.Users, err = h.S.names(ctx, "users", p.OrgID); err != nil {
+			return people.PanelHTML{}, err
+		}
 	}
 	v := &web.View{L: h.K.Catalog.Localizer(web.Lang(ctx).Tag), Data: d, Errors: people.FieldErrors(r), User: web.ViewerFrom(ctx), Path: r.URL.Path}
 	// The panel's templates are partials (_panel.html), executed through
@@ -405,13 +437,7 @@ func (h *HTTP) referralSend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := ReferralInput{ServiceID: f.Value("service"), Reason: f.Optional("ref_reason", 1000), EndsOn: f.Date("ref_ends_on"),
-		ConsentNow: f.Bool("consent_now"), Flag: clipString(f.Value("flag"), 60)}
-	for _, v := range f.Values("fields") {
-		if slices.Contains(people.ShareFields, people.ShareField(v)) {
-			in.Fields = append(in.Fields, people.ShareField(v))
-		}
-	}
-	in.Fields = people.ParseShareFields(people.JoinShareFields(in.Fields))
+		ConsentNow: f.Bool("consent_now"), Flag: clipString(f.Value("flag"), 60), Fields: readFields(f)}
 	d, err := h.referralForm(r, in, f.Optional("q", 100))
 	if err != nil {
 		return err
@@ -777,24 +803,8 @@ func (statsData) RightKey(id string) string { return RightKey(id) }
 
 func (h *HTTP) stats(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
-	v := r.URL.Query()
 	today := people.Today(h.S.Clock.Now())
-	f := DelayFilter{From: today.AddDate(-1, 0, 0), To: today}
-	var fields map[string]string
-	if s := v.Get("from"); s != "" {
-		if t, ok := web.ParseDate(s); ok {
-			f.From = t
-		} else {
-			fields = map[string]string{"from": "common.form.date_invalid"}
-		}
-	}
-	if s := v.Get("to"); s != "" {
-		if t, ok := web.ParseDate(s); ok {
-			f.To = t
-		} else {
-			fields = map[string]string{"to": "common.form.date_invalid"}
-		}
-	}
+	f, fields := period(r, DelayFilter{From: today.AddDate(-1, 0, 0), To: today})
 	ds, err := h.S.Delays(r.Context(), p, f)
 	if err != nil {
 		return err

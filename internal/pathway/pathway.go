@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"parcours/internal/people"
+	"parcours/internal/platform/apperr"
 	"parcours/internal/platform/audit"
 	"parcours/internal/platform/auth"
 	"parcours/internal/platform/clock"
@@ -123,3 +124,14 @@ func (s *Service) event(ctx context.Context, tx bun.Tx, per *people.Person, kind
 }
 
 func valid(list []string, v string) bool { return slices.Contains(list, v) }
+
+// byID reads a row of the centre by its id (alias is the model's table
+// alias); a malformed or unknown id, or another centre's row, is NotFound.
+func byID[T any](ctx context.Context, q bun.IDB, alias, orgID, id string) (*T, error) {
+	if !db.ValidID(id) {
+		return nil, apperr.ErrNotFound
+	}
+	m := new(T)
+	err := q.NewSelect().Model(m).Where(alias+".org_id = ? AND "+alias+".id = ?", orgID, id).Scan(ctx)
+	return m, db.Translate(err)
+}

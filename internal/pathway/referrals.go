@@ -179,12 +179,7 @@ func (s *Service) notifyPartners(ctx context.Context, tx bun.Tx, rf *Referral) e
 }
 
 func (s *Service) referral(ctx context.Context, q bun.IDB, orgID, id string) (*Referral, error) {
-	if !db.ValidID(id) {
-		return nil, apperr.ErrNotFound
-	}
-	rf := new(Referral)
-	err := q.NewSelect().Model(rf).Where("rf.org_id = ? AND rf.id = ?", orgID, id).Scan(ctx)
-	return rf, db.Translate(err)
+	return byID[Referral](ctx, q, "rf", orgID, id)
 }
 
 func (s *Service) referrals(ctx context.Context, personID string) ([]Referral, error) {
@@ -315,17 +310,25 @@ func (s *Service) answer(ctx context.Context, p *auth.Principal, rf *Referral, a
 // mailSender tells the professional who sent the referral that the partner
 // answered (no personal data in the e-mail: the link leads to the file).
 func (s *Service) mailSender(ctx context.Context, tx bun.Tx, rf *Referral, status string) error {
+	return s.mailUser(ctx, tx, rf.OrgID, rf.SentBy, "pathway.referral_answer", "pathway.mail.answer_subject", "pathway.mail.answer_body_"+status,
+		map[string]any{"Service": rf.ServiceName, "Org": rf.Organisation}, "/people/"+rf.PersonID)
+}
+
+// mailUser e-mails a user of the centre, in their language, a message with
+// a link to path (args gains URL); a disabled or deleted user gets none.
+// No personal data goes in the message: the link leads to it.
+func (s *Service) mailUser(ctx context.Context, tx bun.Tx, orgID, userID, purpose, subject, body string, args map[string]any, path string) error {
 	var u partnerUser
-	if err := tx.NewSelect().Table("users").Column("id", "email", "lang", "name").Where("org_id = ? AND id = ? AND disabled_at IS NULL", rf.OrgID, rf.SentBy).
+	if err := tx.NewSelect().Table("users").Column("id", "email", "lang", "name").Where("org_id = ? AND id = ? AND disabled_at IS NULL", orgID, userID).
 		Scan(ctx, &u); err != nil {
 		if apperr.Is(db.Translate(err), apperr.NotFound) {
 			return nil
 		}
 		return err
 	}
-	_, err := s.Outbox.QueueEmail(ctx, tx, notify.Message{OrgID: rf.OrgID, To: u.Email, Lang: u.Lang, Purpose: "pathway.referral_answer",
-		SubjectKey: "pathway.mail.answer_subject", BodyKey: "pathway.mail.answer_body_" + status,
-		Args: map[string]any{"Service": rf.ServiceName, "Org": rf.Organisation, "URL": s.BaseURL + "/" + u.Lang + "/people/" + rf.PersonID}})
+	args["URL"] = s.BaseURL + "/" + u.Lang + path
+	_, err := s.Outbox.QueueEmail(ctx, tx, notify.Message{OrgID: orgID, To: u.Email, Lang: u.Lang, Purpose: purpose,
+		SubjectKey: subject, BodyKey: body, Args: args})
 	return err
 }
 

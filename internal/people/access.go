@@ -23,7 +23,8 @@ import (
 //   - merging, rectifying, erasing and exporting need PermPersonManage in
 //     the file's site;
 //   - partners and volunteers never open files: they see what a referral or
-//     a mission shares (PartnerView).
+//     a mission shares (PartnerView, VolunteerView), while the share is live
+//     (its end date not passed, the consent it rests on in force).
 
 // Access is what a user may do with one file.
 type Access struct {

@@ -193,7 +193,8 @@ func (s *Service) GiveConsentTx(ctx context.Context, tx bun.Tx, p *auth.Principa
 }
 
 // WithdrawConsent records that the person withdrew a consent; what needs it
-// stops at once.
+// stops at once: the shares with a partner or a volunteer that rested on it
+// end (unless another consent for the same purpose is in force).
 func (s *Service) WithdrawConsent(ctx context.Context, p *auth.Principal, personID, consentID string) (*Consent, error) {
 	per, _, err := s.Find(ctx, p, personID)
 	if err != nil {
@@ -213,6 +214,10 @@ func (s *Service) WithdrawConsent(ctx context.Context, p *auth.Principal, person
 	c.WithdrawnAt = &now
 	err = s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewUpdate().Model(c).Column("withdrawn_at").WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		// The partner's or volunteer's access that rested on it ends now.
+		if err := s.endConsentShares(ctx, tx, per, c); err != nil {
 			return err
 		}
 		if err := s.Append(ctx, tx, p.OrgID, Event{PersonID: per.ID, Kind: "people.consent", Contact: true,

@@ -53,6 +53,18 @@
 //	share, err := people.ShareTx(ctx, tx, p, per, people.ShareInput{Kind: people.SharePartner, ...})
 //	err := people.EndSharesTx(ctx, tx, orgID, personID, "referral:"+id)
 //	pp, err := people.PartnerView(ctx, partnerPrincipal, personID, "referral:"+id) // the shared fields only, audited
+//	// A volunteer share (a mission) needs the consent to a volunteer's
+//	// accompaniment and a volunteer of the file's site; it never shows the
+//	// notes. Withdrawing a consent ends the shares that rested on it.
+//	share, err := people.ShareTx(ctx, tx, p, per, people.ShareInput{Kind: people.ShareVolunteer, UserID: volunteerID, ...})
+//	pp, err := people.VolunteerView(ctx, volunteerPrincipal, personID, "mission:"+id)
+//	live, err := people.VolunteerSources(ctx, volunteerPrincipal) // sources of the shares in force
+//	live, err := people.LiveSources(ctx, orgID, personID)         // the same, for one file
+//	vols, err := people.Volunteers(ctx, per)                       // who may be given a mission
+//
+//	// Household members (the counters stay at least what the list needs).
+//	ms, err := people.Household(ctx, p, personID)
+//	m, err := people.SaveMember(ctx, p, personID, "", people.MemberInput{GivenName: "Awa", Relation: "child", BirthYear: 2019})
 //
 //	// Follow-up: people.Mine(ctx, p, 50) lists the user's files (referent or
 //	// team); Team, SetReferent, AddToTeam, RemoveFromTeam manage the team.
@@ -70,7 +82,7 @@
 // need PermPersonHealth, legal notes PermPersonLegal; merging, rectifying,
 // erasing and exporting need PermPersonManage in the file's site. Partners
 // and volunteers never open files: they see what a referral (PartnerView)
-// or a mission shares. Every read of a file is written to the audit trail
+// or a mission (VolunteerView) shares. Every read of a file is written to the audit trail
 // (action "person.read", with the view and why the file is open).
 //
 // # Names

@@ -13,6 +13,7 @@ import (
 type Export struct {
 	GeneratedAt time.Time       `json:"generated_at"`
 	Person      *Person         `json:"person"`
+	Household   []Member        `json:"household"`
 	Consents    []Consent       `json:"consents"`
 	Shares      []Share         `json:"shares"`
 	Team        []TeamMember    `json:"team"`
@@ -46,6 +47,9 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, id, format stri
 		return nil, err
 	}
 	x := &Export{GeneratedAt: s.Clock.Now(), Person: full}
+	if x.Household, err = s.household(ctx, s.DB.R, p.OrgID, full.ID); err != nil {
+		return nil, err
+	}
 	if x.Consents, err = s.consents(ctx, s.DB.R, full.ID); err != nil {
 		return nil, err
 	}

@@ -67,6 +67,10 @@ func (h *HTTP) Register(rt *web.Router) error {
 	rt.Handle("POST /people/{id}/team/{uid}/remove", need(read, k.H(h.teamRemove)))
 	rt.Handle("POST /people/{id}/shares", need(read, k.H(h.shareAdd)))
 	rt.Handle("POST /people/{id}/shares/{sid}/end", need(read, k.H(h.shareEnd)))
+	rt.Handle("POST /people/{id}/household", need(read, k.H(h.memberAdd)))
+	rt.Handle("GET /people/{id}/household/{hid}", need(read, k.H(h.memberEdit)))
+	rt.Handle("POST /people/{id}/household/{hid}", need(read, k.H(h.memberUpdate)))
+	rt.Handle("POST /people/{id}/household/{hid}/remove", need(read, k.H(h.memberRemove)))
 	rt.Handle("GET /people/{id}/export", need(manage, k.H(h.exportPage)))
 	rt.Handle("GET /people/{id}/export.json", need(manage, k.H(h.exportJSON)))
 	rt.Handle("GET /people/{id}/merge", need(manage, k.H(h.mergeForm)))
@@ -241,11 +245,15 @@ type formData struct {
 func (d formData) BirthDateValue() string { return isoDate(d.Input.BirthDate) }
 
 // BirthYearValue is the year field's value.
-func (d formData) BirthYearValue() string {
-	if d.Input.BirthYear == 0 || d.Input.BirthDate != nil {
+func (d formData) BirthYearValue() string { return yearValue(d.Input.BirthYear, d.Input.BirthDate) }
+
+// yearValue is a year-of-birth field's value: empty when a full date is
+// known or no year is.
+func yearValue(year int, date *time.Time) string {
+	if year == 0 || date != nil {
 		return ""
 	}
-	return strconv.Itoa(d.Input.BirthYear)
+	return strconv.Itoa(year)
 }
 
 // Speaks reports whether a language is ticked.
@@ -372,8 +380,23 @@ type personData struct {
 	Purposes   []Purpose
 	Today      time.Time
 	SiteNames  map[string]string
+	Users      map[string]string
+	Household  []MemberView
+	Relations  []string
 	Retention  bool // on the retention report
 }
+
+// MemberView is a household member on the person's page.
+type MemberView struct {
+	Member
+	Age    int
+	HasAge bool
+	// Linked: the member's file, when the user may open it.
+	Linked string
+}
+
+// NewMember is the empty household member form.
+func (personData) NewMember() MemberInput { return MemberInput{Relation: "child"} }
 
 // StatusUntilExpired reports whether the document's validity has ended.
 func (d personData) StatusUntilExpired() bool {
@@ -419,7 +442,7 @@ func (h *HTTP) person(w http.ResponseWriter, r *http.Request) error {
 func (h *HTTP) personData(r *http.Request, per *Person, a Access) (*personData, error) {
 	ctx, p := r.Context(), auth.From(r.Context())
 	now := h.S.Clock.Now()
-	d := &personData{P: per, A: a, Today: Today(now), Statuses: StatusOptions(), Purposes: Purposes}
+	d := &personData{P: per, A: a, Today: Today(now), Statuses: StatusOptions(), Purposes: Purposes, Relations: Relations}
 	d.Age, d.HasAge = per.AgeAt(now)
 	for _, c := range strings.Split(per.Languages, ",") {
 		if l, ok := SpokenLanguageByCode(c); ok {
@@ -444,6 +467,12 @@ func (h *HTTP) personData(r *http.Request, per *Person, a Access) (*personData, 
 	if d.Team, err = h.S.team(ctx, h.S.DB.R, per); err != nil {
 		return nil, err
 	}
+	if d.Household, err = h.memberViews(ctx, p, per, now); err != nil {
+		return nil, err
+	}
+	if d.Users, err = h.S.userNames(ctx, p.OrgID); err != nil {
+		return nil, err
+	}
 	if d.Colleagues, err = h.S.Colleagues(ctx, p); err != nil {
 		return nil, err
 	}
@@ -454,9 +483,7 @@ func (h *HTTP) personData(r *http.Request, per *Person, a Access) (*personData, 
 	if err != nil {
 		return nil, err
 	}
-	if d.Events, err = h.eventViews(ctx, web.Lang(ctx).Tag, p.OrgID, evs); err != nil {
-		return nil, err
-	}
+	d.Events = h.eventViews(web.Lang(ctx).Tag, evs, d.Users, d.SiteNames)
 	n, err := h.S.DB.R.NewSelect().Table("person_retention").Where("person_id = ?", per.ID).Count(ctx)
 	if err != nil {
 		return nil, err
@@ -472,29 +499,46 @@ func (h *HTTP) personData(r *http.Request, per *Person, a Access) (*personData, 
 	return d, nil
 }
 
-// eventViews translates timeline events, turning the IDs their arguments
-// carry (users, sites, statuses, purposes, rights) into names.
-func (h *HTTP) eventViews(ctx context.Context, lang, orgID string, evs []EventRow) ([]EventView, error) {
-	l := h.K.Catalog.Localizer(lang)
-	users, err := h.S.userNames(ctx, orgID)
+// memberViews lists the household with ages and the linked files the user
+// may open.
+func (h *HTTP) memberViews(ctx context.Context, p *auth.Principal, per *Person, now time.Time) ([]MemberView, error) {
+	ms, err := h.S.household(ctx, h.S.DB.R, per.OrgID, per.ID)
 	if err != nil {
 		return nil, err
 	}
-	sites, err := h.S.siteNames(ctx, orgID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]EventView, len(evs))
-	for i, e := range evs {
-		out[i] = EventView{At: e.At, Link: e.Link, Kind: e.Kind, Text: l.TArgs(e.Key, LabelArgs(l, e.Args(), users, sites))}
+	out := make([]MemberView, len(ms))
+	for i, m := range ms {
+		out[i] = MemberView{Member: m}
+		out[i].Age, out[i].HasAge = m.AgeAt(now)
+		if m.LinkedID == "" {
+			continue
+		}
+		linked, _, err := h.S.Find(ctx, p, m.LinkedID)
+		switch {
+		case err == nil && !linked.Anonymised():
+			out[i].Linked = linked.ID
+		case err != nil && !apperr.Is(err, apperr.NotFound):
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
+// eventViews translates timeline events, turning the IDs their arguments
+// carry (users, sites, statuses, purposes, rights) into names.
+func (h *HTTP) eventViews(lang string, evs []EventRow, users, sites map[string]string) []EventView {
+	l := h.K.Catalog.Localizer(lang)
+	out := make([]EventView, len(evs))
+	for i, e := range evs {
+		out[i] = EventView{At: e.At, Link: e.Link, Kind: e.Kind, Text: l.TArgs(e.Key, LabelArgs(l, e.Args(), users, sites))}
+	}
+	return out
+}
+
 // LabelArgs turns the IDs event arguments carry into names in l's
 // language: User (a user ID), Site (a site ID), Status (rules.StatusID),
-// Purpose, Right (rules.RightID or another application kind), and Date and
-// Until (YYYY-MM-DD).
+// Purpose, Relation (of a household member), Right (rules.RightID or
+// another application kind), and Date and Until (YYYY-MM-DD).
 func LabelArgs(l *i18n.L, args map[string]any, users, sites map[string]string) map[string]any {
 	if args == nil {
 		return nil
@@ -511,6 +555,8 @@ func LabelArgs(l *i18n.L, args map[string]any, users, sites map[string]string) m
 			v = l.T(StatusLabel(s))
 		case "Purpose":
 			v = l.T("people.purpose." + s)
+		case "Relation":
+			v = l.T("people.relation." + s)
 		case "Right":
 			v = l.T(RightLabel(s))
 		case "Date", "Until":
@@ -579,13 +625,18 @@ func (h *HTTP) renderPerson(w http.ResponseWriter, r *http.Request, fields map[s
 // act runs a change of the person's page: a validation error re-renders
 // the page, success confirms and goes back to it.
 func (h *HTTP) act(w http.ResponseWriter, r *http.Request, err error, key string, args ...any) error {
+	return h.actAt(w, r, err, "", key, args...)
+}
+
+// actAt is act going back to an anchor of the page ("#household").
+func (h *HTTP) actAt(w http.ResponseWriter, r *http.Request, err error, anchor, key string, args ...any) error {
 	if ae, ok := invalid(err); ok {
 		return h.renderPerson(w, r, ae.Fields)
 	}
 	if err != nil {
 		return err
 	}
-	return h.K.Done(w, r, "/people/"+r.PathValue("id"), key, args...)
+	return h.K.Done(w, r, "/people/"+r.PathValue("id")+anchor, key, args...)
 }
 
 // ---- edit, rectify ----
@@ -747,6 +798,7 @@ type exportData struct {
 	Events   []EventView
 	Sections []sectionView
 	SiteName string
+	Users    map[string]string
 }
 
 // StatusKey is the message ID of the file's status.
@@ -786,7 +838,7 @@ func (h *HTTP) exportPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.SiteName = sites[x.Person.SiteID]
+	d.SiteName, d.Users = sites[x.Person.SiteID], users
 	for _, e := range x.Timeline {
 		d.Events = append(d.Events, EventView{At: e.At, Kind: e.Kind, Text: l.TArgs(e.Summary.Key, LabelArgs(l, e.Summary.Args, users, sites))})
 	}

@@ -13,10 +13,12 @@ import (
 )
 
 // Merge folds a duplicate file into the kept one: the duplicate's names
-// stay searchable on the kept file, its consents, shares, team, timeline
-// and every module's rows move over (Hooks), the fields the kept file lacks
-// are filled from it, and the duplicate stays as a closed row pointing to
-// the kept file. Managers of both files' sites only.
+// stay searchable on the kept file, its consents, shares, team, household
+// members, timeline and every module's rows move over (Hooks), household
+// members linked to the duplicate are linked to the kept file, the fields
+// the kept file lacks are filled from it (the household counters are
+// raised to the merged list), and the duplicate stays as a closed row
+// pointing to the kept file. Managers of both files' sites only.
 func (s *Service) Merge(ctx context.Context, p *auth.Principal, keepID, dupID, reason string) error {
 	keep, ka, err := s.Find(ctx, p, keepID)
 	if err != nil {
@@ -82,6 +84,12 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, keepID, dupID, r
 		if _, err := tx.NewDelete().Table("person_retention").Where("person_id IN (?)", bun.List([]string{keep.ID, dup.ID})).Exec(ctx); err != nil {
 			return err
 		}
+		if err := mergeHousehold(ctx, tx, p.OrgID, dup.ID, keep.ID); err != nil {
+			return err
+		}
+		if _, err := s.raiseCounts(ctx, tx, keep); err != nil {
+			return err
+		}
 		for _, h := range s.Hooks {
 			if err := h.MergePerson(ctx, tx, p.OrgID, dup.ID, keep.ID); err != nil {
 				return err
@@ -144,8 +152,9 @@ func joinNotes(a, b string) string {
 
 // Erase removes the personal data of a file at the person's request (right
 // to erasure), or for retention: every module purges its part (Hooks), the
-// identity, notes, consents, shares, team and timeline are deleted, and the
-// row stays, anonymised, for statistics (site and dates only). Managers.
+// identity, notes, consents, shares, team, household members (and other
+// files' links to it) and timeline are deleted, and the row stays,
+// anonymised, for statistics (site and dates only). Managers.
 func (s *Service) Erase(ctx context.Context, p *auth.Principal, id, reason string) error {
 	per, a, err := s.Find(ctx, p, id)
 	if err != nil {
@@ -176,6 +185,9 @@ func (s *Service) anonymise(ctx context.Context, tx bun.Tx, orgID, id string) er
 		if err := h.PurgePerson(ctx, tx, orgID, id); err != nil {
 			return err
 		}
+	}
+	if err := purgeHousehold(ctx, tx, orgID, id); err != nil {
+		return err
 	}
 	for _, table := range []string{"person_name_keys", "person_consents", "person_shares", "person_team", "person_events", "person_retention"} {
 		if _, err := tx.NewDelete().Table(table).Where("person_id = ?", id).Exec(ctx); err != nil {

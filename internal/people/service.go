@@ -68,15 +68,7 @@ func (s *Service) validate(in *Input) error {
 	if !latin(in.FamilyLatin) {
 		fields["family_latin"] = "people.error.latin_only"
 	}
-	today := s.today()
-	if in.BirthDate != nil {
-		if in.BirthDate.After(today) {
-			fields["birth_date"] = "people.error.birth_future"
-		}
-		in.BirthYear = in.BirthDate.Year()
-	} else if in.BirthYear != 0 && (in.BirthYear < 1900 || in.BirthYear > today.Year()) {
-		fields["birth_year"] = "people.error.birth_year"
-	}
+	checkBirth(fields, "birth_date", "birth_year", in.BirthDate, &in.BirthYear, s.today())
 	if in.Phone != "" {
 		e164, ok := ParsePhone(in.Phone)
 		if !ok {
@@ -108,6 +100,20 @@ func (s *Service) validate(in *Input) error {
 		return apperr.Validation(fields)
 	}
 	return nil
+}
+
+// checkBirth checks a date of birth (not in the future; the year is taken
+// from it) or, without one, a year of birth, and records the errors in
+// fields under the date's and the year's field names.
+func checkBirth(fields map[string]string, dateField, yearField string, date *time.Time, year *int, today time.Time) {
+	if date != nil {
+		if date.After(today) {
+			fields[dateField] = "people.error.birth_future"
+		}
+		*year = date.Year()
+	} else if *year != 0 && (*year < 1900 || *year > today.Year()) {
+		fields[yearField] = "people.error.birth_year"
+	}
 }
 
 // latin reports whether s has no letter outside the Latin script.
@@ -277,6 +283,9 @@ func (s *Service) update(ctx context.Context, p *auth.Principal, id string, in I
 	}
 	in.SiteID = per.SiteID
 	if err := s.validate(&in); err != nil {
+		return nil, err
+	}
+	if err := s.checkCounts(ctx, s.DB.R, per, in); err != nil {
 		return nil, err
 	}
 	before := InputOf(per)

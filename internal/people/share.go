@@ -2,6 +2,7 @@ package people
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,8 +15,9 @@ import (
 	"parcours/internal/platform/db"
 )
 
-// Share opens a file to another site, or to a partner organisation (the
-// fields a referral names), for a reason and until an end date.
+// Share opens a file to another site, to a partner organisation (the
+// fields a referral names) or to one volunteer (the fields a mission
+// names), for a reason and until an end date.
 type Share struct {
 	bun.BaseModel `bun:"table:person_shares"`
 
@@ -25,6 +27,7 @@ type Share struct {
 	Kind       string     `bun:"kind" json:"kind"`
 	SiteID     string     `bun:"site_id" json:"site_id,omitempty"`
 	PartnerOrg string     `bun:"partner_org" json:"partner,omitempty"`
+	UserID     string     `bun:"user_id" json:"-"`
 	Fields     string     `bun:"fields" json:"fields,omitempty"`
 	Reason     string     `bun:"reason" json:"reason"`
 	Source     string     `bun:"source" json:"-"`
@@ -36,19 +39,21 @@ type Share struct {
 
 // Share kinds.
 const (
-	ShareSite    = "site"
-	SharePartner = "partner"
+	ShareSite      = "site"
+	SharePartner   = "partner"
+	ShareVolunteer = "volunteer"
 )
 
 // ActiveOn reports whether the share still opens the file on day.
 func (sh Share) ActiveOn(day time.Time) bool { return sh.EndedAt == nil && !sh.EndsOn.Before(day) }
 
-// ShareInput opens a file to a site or a partner.
+// ShareInput opens a file to a site, a partner or a volunteer.
 type ShareInput struct {
 	Kind       string
 	SiteID     string
 	PartnerOrg string
-	Fields     []ShareField // partner shares
+	UserID     string       // the volunteer (ShareVolunteer)
+	Fields     []ShareField // partner and volunteer shares
 	Reason     string
 	EndsOn     *time.Time
 	// Source names what created the share ("referral:<id>").
@@ -58,7 +63,7 @@ type ShareInput struct {
 // MaxShareDays bounds a share's length.
 const MaxShareDays = 366
 
-func (s *Service) validateShare(ctx context.Context, q bun.IDB, orgID string, in *ShareInput) error {
+func (s *Service) validateShare(ctx context.Context, q bun.IDB, per *Person, in *ShareInput) error {
 	fields := map[string]string{}
 	in.Reason = strings.TrimSpace(in.Reason)
 	switch {
@@ -78,20 +83,30 @@ func (s *Service) validateShare(ctx context.Context, q bun.IDB, orgID string, in
 	}
 	switch in.Kind {
 	case ShareSite:
-		n, err := q.NewSelect().Table("sites").Where("org_id = ? AND id = ? AND archived_at IS NULL", orgID, in.SiteID).Count(ctx)
+		n, err := q.NewSelect().Table("sites").Where("org_id = ? AND id = ? AND archived_at IS NULL", per.OrgID, in.SiteID).Count(ctx)
 		if err != nil {
 			return err
 		}
 		if !db.ValidID(in.SiteID) || n == 0 {
 			fields["site"] = "common.form.invalid_choice"
 		}
-		in.PartnerOrg, in.Fields = "", nil
+		in.PartnerOrg, in.UserID, in.Fields = "", "", nil
 	case SharePartner:
 		in.PartnerOrg = strings.Join(strings.Fields(in.PartnerOrg), " ")
 		if in.PartnerOrg == "" {
 			fields["partner"] = "people.error.partner_required"
 		}
-		in.SiteID = ""
+		in.SiteID, in.UserID = "", ""
+	case ShareVolunteer:
+		vols, err := s.volunteers(ctx, q, per)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(vols, func(c Colleague) bool { return c.ID == in.UserID }) {
+			fields["user"] = "common.form.invalid_choice"
+		}
+		in.Fields = slices.DeleteFunc(slices.Clone(in.Fields), func(f ShareField) bool { return !slices.Contains(VolunteerShareFields, f) })
+		in.SiteID, in.PartnerOrg = "", ""
 	default:
 		fields["kind"] = "common.form.invalid_choice"
 	}
@@ -125,32 +140,81 @@ func (s *Service) ShareFile(ctx context.Context, p *auth.Principal, personID str
 }
 
 // ShareTx opens a file inside the caller's transaction (a referral opens
-// the fields it names to the partner). A partner share needs the person's
-// consent to share with that partner. The caller has checked that p may
-// open per.
+// the fields it names to the partner, a mission to the volunteer). A
+// partner share needs the person's consent to share with that partner, a
+// volunteer share the consent to a volunteer's accompaniment, and the
+// volunteer must hold the volunteer role in the file's site. The caller has
+// checked that p may open per.
 func (s *Service) ShareTx(ctx context.Context, tx bun.Tx, p *auth.Principal, per *Person, in ShareInput) (*Share, error) {
-	if err := s.validateShare(ctx, tx, per.OrgID, &in); err != nil {
+	if err := s.validateShare(ctx, tx, per, &in); err != nil {
 		return nil, err
 	}
-	if in.Kind == SharePartner {
-		if err := s.requireConsent(ctx, tx, per.ID, PurposeSharePartner, in.PartnerOrg); err != nil {
+	if purpose, ok := sharePurpose[in.Kind]; ok {
+		if err := s.requireConsent(ctx, tx, per.ID, purpose, in.PartnerOrg); err != nil {
 			return nil, err
 		}
 	}
 	now := s.Clock.Now()
 	sh := &Share{ID: db.NewID(), OrgID: per.OrgID, PersonID: per.ID, Kind: in.Kind, SiteID: in.SiteID, PartnerOrg: in.PartnerOrg,
-		Fields: JoinShareFields(in.Fields), Reason: in.Reason, Source: in.Source, EndsOn: *in.EndsOn, CreatedBy: p.UserID, CreatedAt: now}
+		UserID: in.UserID, Fields: JoinShareFields(in.Fields), Reason: in.Reason, Source: in.Source, EndsOn: *in.EndsOn,
+		CreatedBy: p.UserID, CreatedAt: now}
 	if _, err := tx.NewInsert().Model(sh).Exec(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.Append(ctx, tx, per.OrgID, Event{PersonID: per.ID, Kind: "people.share",
 		Summary: Message{Key: "people.event.shared_" + in.Kind, Args: map[string]any{"Site": in.SiteID, "Partner": in.PartnerOrg,
-			"Until": in.EndsOn.Format(time.DateOnly)}}}); err != nil {
+			"User": in.UserID, "Until": in.EndsOn.Format(time.DateOnly)}}}); err != nil {
 		return nil, err
 	}
 	return sh, s.Audit.Record(ctx, tx, audit.Event{Action: "person.share", ObjectType: "person", ObjectID: per.ID, SiteID: per.SiteID,
-		Details: map[string]any{"kind": in.Kind, "site": in.SiteID, "partner": in.PartnerOrg, "fields": sh.Fields,
+		Details: map[string]any{"kind": in.Kind, "site": in.SiteID, "partner": in.PartnerOrg, "user": in.UserID, "fields": sh.Fields,
 			"until": in.EndsOn.Format(time.DateOnly), "source": in.Source}})
+}
+
+// sharePurpose is the consent each kind of share rests on (a site share
+// stays inside the centre's professionals).
+var sharePurpose = map[string]Purpose{SharePartner: PurposeSharePartner, ShareVolunteer: PurposeVolunteer}
+
+// live reports whether a partner or volunteer share still opens the file
+// on day: not ended, its end date not passed, and the consent it rests on
+// still in force (withdrawing or letting it expire closes access at once).
+func (s *Service) live(ctx context.Context, q bun.IDB, sh Share, day time.Time) (bool, error) {
+	if !sh.ActiveOn(day) {
+		return false, nil
+	}
+	purpose, ok := sharePurpose[sh.Kind]
+	if !ok {
+		return true, nil
+	}
+	return s.HasConsent(ctx, q, sh.PersonID, purpose, sh.PartnerOrg)
+}
+
+// LiveSources returns the sources ("referral:<id>", "mission:<id>") of a
+// file's shares that still open it today (see live).
+func (s *Service) LiveSources(ctx context.Context, orgID, personID string) (map[string]bool, error) {
+	var shares []Share
+	if err := s.DB.R.NewSelect().Model(&shares).Where("org_id = ? AND person_id = ? AND source <> '' AND ended_at IS NULL", orgID, personID).
+		Scan(ctx); err != nil {
+		return nil, err
+	}
+	return s.liveSources(ctx, shares)
+}
+
+// liveSources keeps the sources of the shares that still open their file
+// today.
+func (s *Service) liveSources(ctx context.Context, shares []Share) (map[string]bool, error) {
+	out := map[string]bool{}
+	day := s.today()
+	for _, sh := range shares {
+		ok, err := s.live(ctx, s.DB.R, sh, day)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[sh.Source] = true
+		}
+	}
+	return out, nil
 }
 
 // Shares lists a file's shares, newest first.
@@ -237,7 +301,8 @@ func (s *Service) SweepShares(ctx context.Context) (int, error) {
 	return len(due), nil
 }
 
-// PartnerPerson is what a partner sees of a file: the fields of its share.
+// PartnerPerson is what a partner or a volunteer sees of a file: the
+// fields of its share.
 type PartnerPerson struct {
 	ID          string
 	Fields      []ShareField
@@ -267,34 +332,101 @@ func (pp *PartnerPerson) Has(f string) bool {
 	return false
 }
 
+// Spoken are the languages spoken (shown by their own names).
+func (pp *PartnerPerson) Spoken() []SpokenLanguage {
+	out := make([]SpokenLanguage, 0, len(pp.Languages))
+	for _, c := range pp.Languages {
+		if l, ok := SpokenLanguageByCode(c); ok {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // PartnerView returns, for a user of a partner organisation, the fields a
 // share created by source ("referral:<id>") opens to their organisation,
-// and writes the read to the audit trail. Without an active share it is
-// NotFound.
+// and writes the read to the audit trail. Without a live share (see live)
+// it is NotFound.
 func (s *Service) PartnerView(ctx context.Context, p *auth.Principal, personID, source string) (*PartnerPerson, error) {
 	if p == nil || !p.Can(auth.PermReferralInbox) || strings.TrimSpace(p.PartnerOrg) == "" {
 		return nil, apperr.ErrNotFound
 	}
+	return s.sharedView(ctx, p, personID, source, SharePartner, func(_ *Person, sh Share) bool { return samePartner(sh.PartnerOrg, p.PartnerOrg) })
+}
+
+// VolunteerView returns, for a volunteer, the fields a mission's share
+// (source "mission:<id>") opens to them, never the health or legal notes,
+// and writes the read to the audit trail. The volunteer must still hold
+// the role in the file's site; without a live share it is NotFound.
+func (s *Service) VolunteerView(ctx context.Context, p *auth.Principal, personID, source string) (*PartnerPerson, error) {
+	if p == nil || !p.Can(auth.PermMissions) {
+		return nil, apperr.ErrNotFound
+	}
+	return s.sharedView(ctx, p, personID, source, ShareVolunteer, func(per *Person, sh Share) bool {
+		return sh.UserID == p.UserID && p.CanAt(auth.PermMissions, per.SiteID)
+	})
+}
+
+// VolunteerSources returns the sources of the live shares that open files
+// to the volunteer p (their missions in force).
+func (s *Service) VolunteerSources(ctx context.Context, p *auth.Principal) (map[string]bool, error) {
+	if p == nil || !p.Can(auth.PermMissions) {
+		return map[string]bool{}, nil
+	}
+	var shares []Share
+	if err := s.DB.R.NewSelect().Model(&shares).Where("org_id = ? AND user_id = ? AND kind = ? AND ended_at IS NULL AND ends_on >= ?",
+		p.OrgID, p.UserID, ShareVolunteer, s.today()).Limit(500).Scan(ctx); err != nil {
+		return nil, err
+	}
+	return s.liveSources(ctx, shares)
+}
+
+// sharedView finds the live share of kind made by source that is the
+// user's (mine), projects the file onto its fields and audits the read.
+func (s *Service) sharedView(ctx context.Context, p *auth.Principal, personID, source, kind string, mine func(*Person, Share) bool) (*PartnerPerson, error) {
 	per, err := s.load(ctx, s.DB.R, p.OrgID, personID)
 	if err != nil {
 		return nil, err
 	}
+	if per.Anonymised() {
+		return nil, apperr.ErrNotFound
+	}
 	var shares []Share
-	if err := s.DB.R.NewSelect().Model(&shares).Where("org_id = ? AND person_id = ? AND kind = 'partner' AND source = ?",
-		p.OrgID, per.ID, source).Scan(ctx); err != nil {
+	if err := s.DB.R.NewSelect().Model(&shares).Where("org_id = ? AND person_id = ? AND kind = ? AND source = ?",
+		p.OrgID, per.ID, kind, source).Scan(ctx); err != nil {
 		return nil, err
 	}
 	day := s.today()
 	var sh *Share
 	for i := range shares {
-		if shares[i].ActiveOn(day) && samePartner(shares[i].PartnerOrg, p.PartnerOrg) {
+		if !mine(per, shares[i]) {
+			continue
+		}
+		ok, err := s.live(ctx, s.DB.R, shares[i], day)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			sh = &shares[i]
 		}
 	}
-	if sh == nil || per.Anonymised() {
+	if sh == nil {
 		return nil, apperr.ErrNotFound
 	}
+	pp := project(per, sh)
+	if err := s.recordRead(ctx, per, kind, source); err != nil {
+		return nil, err
+	}
+	return pp, nil
+}
+
+// project keeps of a file the fields a share names (a volunteer's share
+// never shows the legal note).
+func project(per *Person, sh *Share) *PartnerPerson {
 	pp := &PartnerPerson{ID: per.ID, Fields: ParseShareFields(sh.Fields), EndsOn: sh.EndsOn}
+	if sh.Kind == ShareVolunteer {
+		pp.Fields = slices.DeleteFunc(pp.Fields, func(f ShareField) bool { return !slices.Contains(VolunteerShareFields, f) })
+	}
 	for _, f := range pp.Fields {
 		switch f {
 		case FieldIdentity:
@@ -314,10 +446,55 @@ func (s *Service) PartnerView(ctx context.Context, p *auth.Principal, personID, 
 			pp.LegalNote = per.LegalNote
 		}
 	}
-	if err := s.recordRead(ctx, per, "partner", source); err != nil {
-		return nil, err
+	return pp
+}
+
+// Volunteers lists the active users who hold the volunteer role in the
+// file's site (or in every site), who may be given a mission for it.
+func (s *Service) Volunteers(ctx context.Context, per *Person) ([]Colleague, error) {
+	return s.volunteers(ctx, s.DB.R, per)
+}
+
+func (s *Service) volunteers(ctx context.Context, q bun.IDB, per *Person) ([]Colleague, error) {
+	var out []Colleague
+	err := q.NewSelect().Table("users").Column("id", "name").
+		Where("org_id = ? AND disabled_at IS NULL", per.OrgID).
+		Where("id IN (SELECT user_id FROM memberships WHERE org_id = ? AND role = ? AND (site_id = ? OR site_id IS NULL))",
+			per.OrgID, string(auth.Volunteer), per.SiteID).
+		Order("name").Limit(500).Scan(ctx, &out)
+	return out, err
+}
+
+// endConsentShares ends, inside tx, the partner or volunteer shares that
+// rested on a consent just withdrawn, unless another consent for the same
+// purpose (and partner) is still in force.
+func (s *Service) endConsentShares(ctx context.Context, tx bun.Tx, per *Person, c *Consent) error {
+	var kind string
+	for k, purpose := range sharePurpose {
+		if purpose == c.Purpose {
+			kind = k
+		}
 	}
-	return pp, nil
+	if kind == "" {
+		return nil
+	}
+	if ok, err := s.HasConsent(ctx, tx, per.ID, c.Purpose, c.Partner); err != nil || ok {
+		return err
+	}
+	var open []Share
+	if err := tx.NewSelect().Model(&open).Where("org_id = ? AND person_id = ? AND kind = ? AND ended_at IS NULL", per.OrgID, per.ID, kind).
+		Scan(ctx); err != nil {
+		return err
+	}
+	for _, sh := range open {
+		if kind == SharePartner && !samePartner(sh.PartnerOrg, c.Partner) {
+			continue
+		}
+		if err := s.endShares(ctx, tx, per, "id = ?", sh.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // TeamMember is a user of the follow-up team.

@@ -80,6 +80,10 @@ const (
 // ShareFields lists the fields in form order.
 var ShareFields = []ShareField{FieldIdentity, FieldContact, FieldLanguages, FieldStatus, FieldHousehold, FieldLegalNote}
 
+// VolunteerShareFields are the fields a volunteer's mission may show:
+// never the legal note (nor health, which is never shared).
+var VolunteerShareFields = []ShareField{FieldIdentity, FieldContact, FieldLanguages, FieldStatus, FieldHousehold}
+
 // ParseShareFields reads a comma-separated list, keeping known fields in
 // form order; identity is always shared.
 func ParseShareFields(s string) []ShareField {
@@ -101,3 +105,7 @@ func JoinShareFields(fs []ShareField) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// Relations of a household member to the person; labels are
+// "people.relation.<relation>".
+var Relations = []string{"spouse", "child", "parent", "other"}

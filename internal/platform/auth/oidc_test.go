@@ -219,7 +219,7 @@ func TestOIDCSignIn(t *testing.T) {
 		o := s.Org("Centre A")
 		site := s.Site(o, "PSA Bastille", "psa")
 		u := s.User(o, "worker@example.org", auth.Membership{Role: auth.SocialWorker, SiteID: site.ID})
-		vol := s.User(o, "benevole@example.org", auth.Membership{Role: auth.Volunteer, SiteID: site.ID})
+		vol := s.User(o, "benevole@example.org", auth.Membership{Role: auth.Translator, SiteID: site.ID})
 
 		// The provider says a second factor was used: no TOTP asked.
 		b := s.Browser()
@@ -264,13 +264,13 @@ func TestOIDCSignIn(t *testing.T) {
 			t.Fatalf("amr pwd: %d %q, want the code step", r.Status, r.Location)
 		}
 
-		// A volunteer needs no second factor.
+		// A translator needs no second factor.
 		b = s.Browser()
 		q = s.start(t, b, "/staff")
 		if r := callback(b, s.idp.authorize(q, vol.Email, nil, nil), q.Get("state")); r.Status != http.StatusSeeOther || r.Location != "/fr/staff" {
-			t.Fatalf("volunteer: %d %q", r.Status, r.Location)
+			t.Fatalf("translator: %d %q", r.Status, r.Location)
 		}
-		mustBeIn(t, b, "volunteer by single sign-on")
+		mustBeIn(t, b, "translator by single sign-on")
 	})
 }
 

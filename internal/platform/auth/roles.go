@@ -72,6 +72,12 @@ const (
 	PermPersonManage Perm = "person.manage"
 	// PermPathwayStats: read the delays and statistics of the pathways.
 	PermPathwayStats Perm = "pathway.stats"
+	// PermMissionAssign: give a volunteer of the file's site a mission for a
+	// person (what, when, the fields the volunteer sees), or withdraw it.
+	PermMissionAssign Perm = "mission.assign"
+	// PermMissions: a volunteer's own missions: the fields each shares, and
+	// the report when it is done.
+	PermMissions Perm = "missions.own"
 	// PermGlossaryAudio: upload and remove the human recordings of the
 	// guide's glossary words (translators and administrators).
 	PermGlossaryAudio Perm = "glossary.audio"
@@ -95,14 +101,14 @@ const (
 )
 
 var matrix = map[Role][]Perm{
-	Admin:                {PermStaff, PermSitesView, PermSitesManage, PermUsersManage, PermAuditRead, PermOutboxRead, PermPersonRead, PermVolunteersManage, PermTranslate, PermRightsRead, PermSheetsEdit, PermPersonManage, PermPathwayStats, PermGuideEdit, PermGlossaryAudio, PermDomicileMail, PermDomicileInstruct, PermDomicileDecide, PermDomicileManage},
-	SiteManager:          {PermStaff, PermSitesView, PermUsersManage, PermPersonRead, PermRightsRead, PermPersonManage, PermPathwayStats, PermGuideEdit, PermDomicileMail, PermDomicileInstruct, PermDomicileDecide, PermDomicileManage},
-	SocialWorker:         {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermPersonHealth, PermPersonLegal, PermGuideEdit, PermDomicileMail, PermDomicileInstruct},
+	Admin:                {PermStaff, PermSitesView, PermSitesManage, PermUsersManage, PermAuditRead, PermOutboxRead, PermPersonRead, PermVolunteersManage, PermTranslate, PermRightsRead, PermSheetsEdit, PermPersonManage, PermPathwayStats, PermMissionAssign, PermGuideEdit, PermGlossaryAudio, PermDomicileMail, PermDomicileInstruct, PermDomicileDecide, PermDomicileManage},
+	SiteManager:          {PermStaff, PermSitesView, PermUsersManage, PermPersonRead, PermRightsRead, PermPersonManage, PermPathwayStats, PermMissionAssign, PermGuideEdit, PermDomicileMail, PermDomicileInstruct, PermDomicileDecide, PermDomicileManage},
+	SocialWorker:         {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermPersonHealth, PermPersonLegal, PermMissionAssign, PermGuideEdit, PermDomicileMail, PermDomicileInstruct},
 	ReceptionAgent:       {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermDomicileMail},
 	LegalSpecialist:      {PermStaff, PermSitesView, PermPersonRead, PermRightsRead, PermSheetsEdit, PermPersonLegal},
 	Partner:              {PermStaff, PermReferralInbox},
 	VolunteerCoordinator: {PermStaff, PermSitesView, PermVolunteersManage},
-	Volunteer:            {PermStaff},
+	Volunteer:            {PermStaff, PermMissions},
 	Translator:           {PermStaff, PermTranslate, PermGlossaryAudio},
 }
 
@@ -110,14 +116,11 @@ var matrix = map[Role][]Perm{
 func (r Role) Grants(p Perm) bool { return slices.Contains(matrix[r], p) }
 
 // RequiresMFA reports whether the role can see a person's data, and so
-// must sign in with a second factor: every role except volunteers and
-// translators (who see only what a mission or a text shares).
+// must sign in with a second factor: every role except translators (who
+// see texts, never a person). Volunteers see the names and phones a
+// mission shares, so they need it too.
 func (r Role) RequiresMFA() bool {
-	switch r {
-	case Volunteer, Translator:
-		return false
-	}
-	return true
+	return r != Translator
 }
 
 // AssignableBy lists the roles a user with role r may give to others.

@@ -26,8 +26,8 @@ func TestThrottlePerAccount(t *testing.T) {
 		w := testkit.NewWorld(t, e)
 		o := w.Org("Centre A")
 		s := w.Site(o, "PSA Bastille", "psa")
-		u := w.User(o, "benevole@example.org", auth.Membership{Role: auth.Volunteer, SiteID: s.ID})
-		other := w.User(o, "other@example.org", auth.Membership{Role: auth.Volunteer, SiteID: s.ID})
+		u := w.User(o, "benevole@example.org", auth.Membership{Role: auth.Translator, SiteID: s.ID})
+		other := w.User(o, "other@example.org", auth.Membership{Role: auth.Translator, SiteID: s.ID})
 
 		// Four failures then a success: the success clears the count.
 		for range 4 {
@@ -95,7 +95,7 @@ func TestThrottlePerAddress(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
 		w := testkit.NewWorld(t, e, testkit.Options{Configure: func(c *config.Config) { c.TrustProxy = true }})
 		o := w.Org("Centre A")
-		u := w.User(o, "benevole@example.org", auth.Membership{Role: auth.Volunteer})
+		u := w.User(o, "benevole@example.org", auth.Membership{Role: auth.Translator})
 		const attacker, office = "203.0.113.7", "198.51.100.9"
 		// Password spraying: one try per address book entry, never 5 on one account.
 		for i := range 29 {
@@ -124,7 +124,7 @@ func TestThrottleAddressNotSpoofable(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, e db.Engine) {
 		w := testkit.NewWorld(t, e)
 		o := w.Org("Centre A")
-		u := w.User(o, "benevole@example.org", auth.Membership{Role: auth.Volunteer})
+		u := w.User(o, "benevole@example.org", auth.Membership{Role: auth.Translator})
 		for i := range 30 {
 			xff(t, w, fmt.Sprintf("192.0.2.%d", i+1), fmt.Sprintf("guess%d@example.org", i), "Summer2026!")
 		}
