@@ -3,6 +3,7 @@ package domicile
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -499,14 +500,30 @@ func (s *Service) TodayIntakes(ctx context.Context, p *auth.Principal, limit int
 	if err != nil {
 		return nil, err
 	}
+	// The last intakes of each site, newest first, from the end of its
+	// range of dom_mail_site_day (org, site, received_at), then the newest
+	// of all. A user of every site asked for the centre's whole register
+	// at once, which both engines read in full to find today's rows: 7 to
+	// 50 s on SQLite, 15 s on PostgreSQL, with 20 million rows.
+	sites := sc.Sites
+	if sc.All {
+		// Every site of the centre, archived ones included (as before).
+		if err := s.DB.R.NewSelect().Table("sites").Column("id").Where("org_id = ?", p.OrgID).Scan(ctx, &sites); err != nil {
+			return nil, err
+		}
+	}
 	var ms []Mail
-	q := s.DB.R.NewSelect().Model(&ms).Where("m.org_id = ? AND m.received_at >= ?", p.OrgID, startOfDay(s.Clock.Now()))
-	if !sc.All {
-		q = q.Where("m.site_id IN (?)", bun.List(sc.Sites))
+	since := startOfDay(s.Clock.Now())
+	for _, site := range sites {
+		var part []Mail
+		if err := s.DB.R.NewSelect().Model(&part).Where("m.org_id = ? AND m.site_id = ? AND m.received_at >= ?", p.OrgID, site, since).
+			Order("m.received_at DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+			return nil, err
+		}
+		ms = append(ms, part...)
 	}
-	if err := q.Order("m.received_at DESC").Limit(int64(limit)).Scan(ctx); err != nil {
-		return nil, err
-	}
+	slices.SortStableFunc(ms, func(a, b Mail) int { return b.ReceivedAt.Compare(a.ReceivedAt) })
+	ms = ms[:min(len(ms), limit)]
 	ids := map[string]bool{}
 	for _, m := range ms {
 		ids[m.FileID] = true

@@ -9,6 +9,7 @@ import (
 
 	"parcours/internal/platform/apperr"
 	"parcours/internal/platform/auth"
+	"parcours/internal/platform/db"
 )
 
 // The annual activity report sent to the préfet (D264-8): the people
@@ -105,9 +106,10 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, from, to time.T
 	}
 	r := &Report{From: from, To: to, SiteID: siteID, Activity: map[string]int{}}
 
-	// The grants in force on To, with their profile (profile.go).
+	// The grants in force on To, with their profile (profile.go), read
+	// from an index that holds them all (migration 202611280003).
 	var rows []coveredRow
-	q := s.DB.R.NewSelect().TableExpr("dom_decisions AS d").
+	q := s.DB.R.NewSelect().TableExpr(s.decisionsFrom("dom_decisions_cover")).
 		ColumnExpr("d.file_id, d.seq, d.kind, d.dependants, d.civility, d.birth_date, d.birth_year").
 		ColumnExpr("d.household, d.cause, d.link, d.motive, d.residence, d.support, d.work").
 		Where("d.org_id = ? AND d.status = ? AND d.undone_at IS NULL", p.OrgID, StatusValid).
@@ -125,7 +127,7 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, from, to time.T
 		N          int    `bun:"n"`
 		Dependants int    `bun:"deps"`
 	}
-	dq := s.DB.R.NewSelect().TableExpr("dom_decisions AS d").ColumnExpr("d.status, d.kind, d.reason, d.referral, COUNT(*) AS n, SUM(d.dependants) AS deps").
+	dq := s.DB.R.NewSelect().TableExpr(s.decisionsFrom("dom_decisions_period")).ColumnExpr("d.status, d.kind, d.reason, d.referral, COUNT(*) AS n, SUM(d.dependants) AS deps").
 		Where("d.org_id = ? AND d.undone_at IS NULL AND d.decided_on >= ? AND d.decided_on <= ? AND d.status IN (?)",
 			p.OrgID, from, to, bun.List([]string{StatusValid, StatusRefused, StatusEnded})).
 		GroupExpr("d.status, d.kind, d.reason, d.referral")
@@ -167,6 +169,18 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, from, to time.T
 		r.Activity[a.Metric] = a.N
 	}
 	return r, nil
+}
+
+// decisionsFrom is the FROM of a report's query on decisions, read from
+// index, which holds every column the query uses. SQLite is told to:
+// without statistics for this index (say, after a migration added it), it
+// read the decisions of the period from dom_decisions_cover and each
+// decision's row, 1.8 to 3 s Paris-wide instead of 0.1 to 0.3.
+func (s *Service) decisionsFrom(index string) string {
+	if s.DB.Engine == db.SQLite {
+		return "dom_decisions AS d INDEXED BY " + index
+	}
+	return "dom_decisions AS d"
 }
 
 // axis1 counts the elections in force (one per file: the latest).

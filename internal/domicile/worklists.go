@@ -31,6 +31,9 @@ const (
 var Worklists = []string{ListSilent, ListExpiring, ListExpired, ListRequests}
 
 // inForce restricts a query on "dom_files AS f" to elections in force on day.
+// Its terms on status and cut_on are, word for word, the condition of the
+// partial index dom_files_silent: SQLite uses a partial index only for a
+// query that repeats its condition.
 func inForce(q *bun.SelectQuery, day time.Time) *bun.SelectQuery {
 	return q.Where("f.status IN (?)", bun.List([]string{StatusValid, StatusInstruction, StatusAwaiting})).
 		Where("f.start_on <= ? AND f.end_on >= ? AND f.cut_on IS NULL", day, day)
@@ -58,17 +61,36 @@ func worklist(q *bun.SelectQuery, list string, day time.Time) (*bun.SelectQuery,
 // PageSize is the length of a page of a worklist.
 const PageSize = 100
 
-// filesFrom is the FROM of a query on files. The "no contact" list and
-// the counters of the elections in force read an index that holds every
-// column they use (dom_files_state, migration 202611280002); SQLite, once
-// ANALYZE has run, would rather walk the elections in force by end date
-// and read each file (200 ms Paris-wide instead of a few), so it is told
-// to use it (stateIndex).
-func (s *Service) filesFrom(stateIndex bool) string {
-	if stateIndex && s.DB.Engine == db.SQLite {
-		return "dom_files AS f INDEXED BY dom_files_state"
+// Indexes that hold every column a query on files uses (SQLite is told
+// to use them: once ANALYZE has run, it would rather walk the elections in
+// force by end date and read each file, 200 ms Paris-wide instead of a
+// few).
+const (
+	// stateIndex: the counters of the elections in force (migration
+	// 202611280002).
+	stateIndex = "dom_files_state"
+	// silentIndex: the "no contact" list, the elections that may be in
+	// force in last-contact order (migration 202611280003), so a page is
+	// read from the index in the list's order, without sorting every
+	// silent file of Paris.
+	silentIndex = "dom_files_silent"
+)
+
+// filesFrom is the FROM of a query on files, with the index SQLite must
+// use ("" for none).
+func (s *Service) filesFrom(index string) string {
+	if index != "" && s.DB.Engine == db.SQLite {
+		return "dom_files AS f INDEXED BY " + index
 	}
 	return "dom_files AS f"
+}
+
+// listIndex is the index of a worklist's query.
+func listIndex(list string) string {
+	if list == ListSilent {
+		return silentIndex
+	}
+	return ""
 }
 
 // Worklist returns one page of a list for the user's sites (siteID narrows
@@ -80,7 +102,7 @@ func (s *Service) Worklist(ctx context.Context, p *auth.Principal, list, siteID 
 	}
 	// The page's files are chosen from the index first, then read.
 	var ids []string
-	q := inScope(s.DB.R.NewSelect().TableExpr(s.filesFrom(list == ListSilent)).ColumnExpr("f.id").
+	q := inScope(s.DB.R.NewSelect().TableExpr(s.filesFrom(listIndex(list))).ColumnExpr("f.id").
 		Where("f.org_id = ? AND f.anonymised_at IS NULL", p.OrgID), sc)
 	if siteID != "" {
 		q = q.Where("f.site_id = ?", siteID)
@@ -130,8 +152,8 @@ func (s *Service) Counters(ctx context.Context, p *auth.Principal, siteID string
 	}
 	day := s.today()
 	c := &Counters{}
-	base := func(stateIndex bool) *bun.SelectQuery {
-		q := inScope(s.DB.R.NewSelect().TableExpr(s.filesFrom(stateIndex)).Where("f.org_id = ? AND f.anonymised_at IS NULL", p.OrgID), sc)
+	base := func(index string) *bun.SelectQuery {
+		q := inScope(s.DB.R.NewSelect().TableExpr(s.filesFrom(index)).Where("f.org_id = ? AND f.anonymised_at IS NULL", p.OrgID), sc)
 		if siteID != "" {
 			q = q.Where("f.site_id = ?", siteID)
 		}
@@ -141,14 +163,14 @@ func (s *Service) Counters(ctx context.Context, p *auth.Principal, siteID string
 		list string
 		n    *int
 	}{{ListSilent, &c.Silent}, {ListExpiring, &c.Expiring}, {ListExpired, &c.Expired}, {ListRequests, &c.Requests}} {
-		q, _, _ := worklist(base(x.list == ListSilent), x.list, day)
+		q, _, _ := worklist(base(listIndex(x.list)), x.list, day)
 		n, err := q.Count(ctx)
 		if err != nil {
 			return nil, err
 		}
 		*x.n = int(n)
 	}
-	overdue, err := base(false).Where("f.status IN (?) AND f.requested_on < ?", bun.List([]string{StatusInstruction, StatusAwaiting}),
+	overdue, err := base("").Where("f.status IN (?) AND f.requested_on < ?", bun.List([]string{StatusInstruction, StatusAwaiting}),
 		day.AddDate(0, -2, 0)).Count(ctx)
 	if err != nil {
 		return nil, err
@@ -160,7 +182,7 @@ func (s *Service) Counters(ctx context.Context, p *auth.Principal, siteID string
 		R int `bun:"r"`
 		P int `bun:"p"`
 	}
-	if err := inForce(base(true), day).ColumnExpr("COUNT(*) AS n").
+	if err := inForce(base(stateIndex), day).ColumnExpr("COUNT(*) AS n").
 		ColumnExpr("COALESCE(SUM(f.pending_letters), 0) AS l, COALESCE(SUM(f.pending_registered), 0) AS r, COALESCE(SUM(f.pending_parcels), 0) AS p").
 		Scan(ctx, &sums); err != nil {
 		return nil, err

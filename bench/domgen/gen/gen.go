@@ -29,6 +29,9 @@ type Options struct {
 	// force, the target); the others are spread over the sites.
 	FirstSite int
 	Seed      uint64
+	// Now is the generation's present (zero: the system clock); a test
+	// world passes its fake clock's time.
+	Now time.Time
 	// Progress is called after each batch of files (may be nil).
 	Progress func(files, mail int)
 }
@@ -150,7 +153,10 @@ func Generate(ctx context.Context, d *db.DB, authSvc *auth.Service, opt Options)
 	if opt.Sites <= 0 {
 		opt.Sites = 20
 	}
-	now := time.Now().UTC()
+	now := opt.Now.UTC()
+	if opt.Now.IsZero() {
+		now = time.Now().UTC()
+	}
 	g := &generator{opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), now: now,
 		today: domicile.Today(now), daily: map[dayKey]int{}, mailLeft: opt.Mail}
 	if err := d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error { return g.centre(ctx, tx, authSvc) }); err != nil {
