@@ -13,15 +13,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
+	"parcours/bench/internal/benchkit"
 	"time"
 
 	"parcours/bench/peoplegen/gen"
-	"parcours/internal/app"
-	"parcours/internal/platform/auth"
-	"parcours/internal/platform/config"
 	"parcours/internal/platform/db"
 )
 
@@ -41,23 +37,11 @@ func main() {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	d, err := db.Open(ctx, db.Options{URL: *pg, Path: *sqlite})
+	d, a, err := benchkit.Open(ctx, *sqlite, *pg, *verbose)
 	if err != nil {
 		fail(err)
 	}
 	defer d.Close()
-	cfg := config.Default()
-	cfg.DataDir = os.TempDir()
-	cfg.BaseURL = "http://127.0.0.1"
-	var logOut io.Writer = io.Discard
-	if *verbose {
-		logOut = os.Stderr
-	}
-	a, err := app.New(ctx, cfg, app.Options{DB: d, Secret: gen.Secret, Log: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Argon2: &auth.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}})
-	if err != nil {
-		fail(err)
-	}
 	if *measure {
 		if err := gen.Measure(ctx, a, *n, os.Stdout); err != nil {
 			fail(err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"parcours/bench/internal/benchkit"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -38,13 +39,9 @@ type Options struct {
 
 // Password and TOTPSecret of the generated accounts.
 const (
-	Password   = "bench-parcours-password"
-	TOTPSecret = "JBSWY3DPEHPK3PXPBENCHSECRETABCD"
+	Password   = benchkit.Password
+	TOTPSecret = benchkit.TOTPSecret
 )
-
-// Secret is the server key the measuring app must use: the accounts'
-// second factors are sealed with it.
-var Secret = []byte("parcours-bench-secret-0123456789abcdef")
 
 // Accounts: a reception agent and a site manager per site, and the
 // centre's direction (every site).
@@ -262,7 +259,7 @@ func (g *generator) file(st *state, idx, left int) {
 	}
 	siteID, manager := g.sites[site], g.managers[site]
 	gv, fv := givenNames[rng.IntN(len(givenNames))], familyNames[rng.IntN(len(familyNames))]
-	per := people.Person{ID: db.NewID(), OrgID: g.orgID, SiteID: siteID, GivenLatin: latinOf(gv, rng), FamilyLatin: latinOf(fv, rng),
+	per := people.Person{ID: db.NewID(), OrgID: g.orgID, SiteID: siteID, GivenLatin: benchkit.LatinOf(gv, rng), FamilyLatin: benchkit.LatinOf(fv, rng),
 		BirthYear: 1945 + rng.IntN(62), MsgLang: []string{"fr", "fr", "ar", "en", "ps", "ro", "ti"}[rng.IntN(7)], HouseholdSize: 1,
 		CreatedAt: g.now, UpdatedAt: g.now}
 	if rng.IntN(4) == 0 {
@@ -370,7 +367,7 @@ func (g *generator) file(st *state, idx, left int) {
 		n := 1 + rng.IntN(3)
 		for range n {
 			b := g.today.AddDate(-1-rng.IntN(16), 0, -rng.IntN(365))
-			st.deps = append(st.deps, domicile.Dependant{ID: db.NewID(), OrgID: g.orgID, FileID: f.ID, Given: latinOf(givenNames[rng.IntN(len(givenNames))], rng),
+			st.deps = append(st.deps, domicile.Dependant{ID: db.NewID(), OrgID: g.orgID, FileID: f.ID, Given: benchkit.LatinOf(givenNames[rng.IntN(len(givenNames))], rng),
 				Family: per.FamilyLatin, BirthDate: &b, Link: "child"})
 		}
 		for i := first; i < len(st.decisions); i++ {
@@ -487,55 +484,25 @@ func (g *generator) mailOf(st *state, f *domicile.File, from, to time.Time, n, s
 func insert(ctx context.Context, tx bun.Tx, rows any) error {
 	switch r := rows.(type) {
 	case *[]people.Person:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]nameKey:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]domicile.File:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]domicile.Decision:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]domicile.Interview:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]domicile.Dependant:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]domicile.Mail:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]domicile.Contact:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]daily:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	}
 	return fmt.Errorf("gen: unknown rows %T", rows)
-}
-
-func chunked[T any](ctx context.Context, tx bun.Tx, rows []T) error {
-	for i := 0; i < len(rows); i += 500 {
-		part := rows[i:min(i+500, len(rows))]
-		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// latinOf picks a variant written in Latin letters.
-func latinOf(variants []string, rng *rand.Rand) string {
-	for range 4 {
-		v := variants[rng.IntN(len(variants))]
-		if isLatin(v) {
-			return v
-		}
-	}
-	return variants[0]
-}
-
-func isLatin(s string) bool {
-	for _, r := range s {
-		if r > 0x24f && (r < 0x1e00 || r > 0x1eff) {
-			return false
-		}
-	}
-	return true
 }
 
 func pick(rng *rand.Rand, list []string) string { return list[rng.IntN(len(list))] }

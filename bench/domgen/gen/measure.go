@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"parcours/bench/internal/benchkit"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -126,7 +127,7 @@ func Misspell(given, family string, rng *rand.Rand) string {
 			}
 			var alt []string
 			for _, v := range vs {
-				if v != w && isLatin(v) {
+				if v != w && benchkit.IsLatin(v) {
 					alt = append(alt, v)
 				}
 			}
@@ -342,21 +343,11 @@ func Measure(ctx context.Context, a *app.App, o MeasureOptions, w io.Writer) err
 			runs = t.N
 		}
 		load := loadAvg()
-		for range min(runs, 5) {
-			if err := t.Run(rng); err != nil {
-				return err
-			}
+		ds, err := benchkit.Time(min(runs, 5), runs, func() error { return t.Run(rng) })
+		if err != nil {
+			return err
 		}
-		ds := make([]time.Duration, 0, runs)
-		for range runs {
-			start := time.Now()
-			if err := t.Run(rng); err != nil {
-				return err
-			}
-			ds = append(ds, time.Since(start))
-		}
-		slices.Sort(ds)
-		row := fmt.Sprintf("| %s | %d | %s | %s | %s | %s -> %s |", t.Name, runs, ms(pct(ds, 50)), ms(pct(ds, 95)), ms(ds[len(ds)-1]), load, loadAvg())
+		row := fmt.Sprintf("| %s | %d | %s | %s | %s | %s -> %s |", t.Name, runs, benchkit.Ms(benchkit.Pct(ds, 50)), benchkit.Ms(benchkit.Pct(ds, 95)), benchkit.Ms(ds[len(ds)-1]), load, loadAvg())
 		fmt.Fprintln(os.Stderr, row)
 		rows = append(rows, row)
 	}
@@ -392,11 +383,3 @@ func loadAvg() string {
 	}
 	return "?"
 }
-
-// pct is the nearest-rank percentile of sorted durations.
-func pct(ds []time.Duration, p float64) time.Duration {
-	i := int(float64(len(ds))*p/100+0.999999) - 1
-	return ds[max(0, min(i, len(ds)-1))]
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"parcours/bench/internal/benchkit"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -46,8 +47,8 @@ type Result struct {
 
 // Password and TOTPSecret of the generated accounts.
 const (
-	Password   = "bench-parcours-password"
-	TOTPSecret = "JBSWY3DPEHPK3PXPBENCHSECRETABCD"
+	Password   = benchkit.Password
+	TOTPSecret = benchkit.TOTPSecret
 )
 
 var givenNames = [][]string{
@@ -72,10 +73,6 @@ var familyNames = [][]string{
 	{"Coulibaly", "Kulibali"}, {"Fofana"}, {"Sangaré", "Sangare"}, {"Barry", "Bari"}, {"Jalloh", "Diallo-Jalloh"}, {"Nouri", "Nuri"},
 	{"Popescu"}, {"Ionescu"}, {"Wang"}, {"Chen"}, {"Rahman", "Rehman"}, {"Hossain", "Hussain"}, {"Islam"}, {"Uddin"},
 }
-
-// Secret is the server key the measuring app must use: the accounts'
-// second factors are sealed with it.
-var Secret = []byte("parcours-bench-secret-0123456789abcdef")
 
 // Generate fills d (migrated) with one centre, its sites and staff (made
 // through authSvc, of an app built with Secret), and the persons, name
@@ -140,7 +137,7 @@ func Generate(ctx context.Context, d *db.DB, authSvc *auth.Service, opt Options)
 			}
 			g := givenNames[rng.IntN(len(givenNames))]
 			f := familyNames[rng.IntN(len(familyNames))]
-			per := people.Person{ID: db.NewID(), OrgID: res.OrgID, SiteID: sites[site], GivenLatin: latinOf(g, rng), FamilyLatin: latinOf(f, rng),
+			per := people.Person{ID: db.NewID(), OrgID: res.OrgID, SiteID: sites[site], GivenLatin: benchkit.LatinOf(g, rng), FamilyLatin: benchkit.LatinOf(f, rng),
 				BirthYear: 1950 + rng.IntN(58), MsgLang: "fr", HouseholdSize: 1 + rng.IntN(5), ReferentID: referent,
 				LastContactAt: now.Add(-time.Duration(rng.IntN(700*24)) * time.Hour), CreatedAt: now, UpdatedAt: now}
 			if rng.IntN(4) == 0 {
@@ -240,48 +237,19 @@ type nameKey struct {
 func insertChunks(ctx context.Context, tx bun.Tx, rows any) error {
 	switch r := rows.(type) {
 	case *[]people.Person:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]nameKey:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]pathway.Step:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]pathway.Application:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]pathway.Referral:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	case *[]people.EventRow:
-		return chunked(ctx, tx, *r)
+		return benchkit.Chunked(ctx, tx, *r)
 	}
 	return fmt.Errorf("gen: unknown rows %T", rows)
-}
-
-func chunked[T any](ctx context.Context, tx bun.Tx, rows []T) error {
-	for i := 0; i < len(rows); i += 500 {
-		part := rows[i:min(i+500, len(rows))]
-		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func latinOf(variants []string, rng *rand.Rand) string {
-	for range 4 {
-		v := variants[rng.IntN(len(variants))]
-		if people.FoldName(v) != "" && isLatin(v) {
-			return v
-		}
-	}
-	return variants[0]
-}
-
-func isLatin(s string) bool {
-	for _, r := range s {
-		if r > 0x24f {
-			return false
-		}
-	}
-	return true
 }
 
 func weighted(rng *rand.Rand, w []int) int {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"parcours/bench/internal/benchkit"
 	"slices"
 	"strings"
 	"time"
@@ -116,12 +117,12 @@ func (b *Bench) Targets(ctx context.Context) []Target {
 		{"worklists", func(*rand.Rand) error { return b.Get("/fr/worklists") }},
 		{"duplicate check", func(rng *rand.Rand) error {
 			g, f := givenNames[rng.IntN(len(givenNames))], familyNames[rng.IntN(len(familyNames))]
-			_, err := b.A.People.Duplicates(ctx, b.Principal, people.Input{GivenLatin: latinOf(g, rng), FamilyLatin: latinOf(f, rng),
+			_, err := b.A.People.Duplicates(ctx, b.Principal, people.Input{GivenLatin: benchkit.LatinOf(g, rng), FamilyLatin: benchkit.LatinOf(f, rng),
 				BirthYear: 1950 + rng.IntN(58)}, "")
 			return err
 		}},
 		{"search (type-ahead)", func(rng *rand.Rand) error {
-			g := latinOf(givenNames[rng.IntN(len(givenNames))], rng)
+			g := benchkit.LatinOf(givenNames[rng.IntN(len(givenNames))], rng)
 			return b.Get("/fr/people?q=" + url.QueryEscape(g[:min(4, len(g))]))
 		}},
 	}
@@ -147,29 +148,11 @@ func Measure(ctx context.Context, a *app.App, n int, w io.Writer) error {
 	fmt.Fprintln(sb, "|---|---:|---:|---:|---:|")
 	rng := rand.New(rand.NewPCG(7, 11))
 	for _, t := range b.Targets(ctx) {
-		for range 20 {
-			if err := t.Run(rng); err != nil {
-				return err
-			}
+		ds, err := benchkit.Time(20, n, func() error { return t.Run(rng) })
+		if err != nil {
+			return err
 		}
-		ds := make([]time.Duration, 0, n)
-		for range n {
-			start := time.Now()
-			if err := t.Run(rng); err != nil {
-				return err
-			}
-			ds = append(ds, time.Since(start))
-		}
-		slices.Sort(ds)
-		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", t.Name, ms(pct(ds, 50)), ms(pct(ds, 95)), ms(pct(ds, 99)), ms(ds[len(ds)-1]))
+		fmt.Fprintf(sb, "| %s | %s | %s | %s | %s |\n", t.Name, benchkit.Ms(benchkit.Pct(ds, 50)), benchkit.Ms(benchkit.Pct(ds, 95)), benchkit.Ms(benchkit.Pct(ds, 99)), benchkit.Ms(ds[len(ds)-1]))
 	}
 	return nil
 }
-
-// pct is the nearest-rank percentile of sorted durations.
-func pct(ds []time.Duration, p float64) time.Duration {
-	i := int(float64(len(ds))*p/100+0.999999) - 1
-	return ds[max(0, min(i, len(ds)-1))]
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
