@@ -310,7 +310,7 @@ func TestObservatoryCountsConsent(t *testing.T) {
 			t.Error("observatory page")
 		}
 		var exports int
-		f.scalar(t, &exports, "SELECT COUNT(*) FROM audit_log WHERE action = 'pathway.observatory.export'")
+		f.scalar(t, &exports, "SELECT COUNT(*) FROM audit_log WHERE action = 'export.observatory'")
 		if exports < 2 {
 			t.Errorf("%d audited exports", exports)
 		}

@@ -124,6 +124,6 @@ func (s *Service) Observatory(ctx context.Context, p *auth.Principal, f DelayFil
 		}
 		return slices.Index(order, a.Right) - slices.Index(order, b.Right)
 	})
-	return out, s.Audit.RecordNow(ctx, audit.Event{Action: "pathway.observatory.export", ObjectType: "statistics",
+	return out, s.Audit.RecordNow(ctx, audit.Event{Action: "export.observatory", ObjectType: "statistics",
 		Details: map[string]any{"from": f.From.Format(time.DateOnly), "to": f.To.Format(time.DateOnly), "rows": len(out)}})
 }
