@@ -40,6 +40,7 @@ type options struct {
 	runs       int
 	startup    bool
 	idle       time.Duration
+	idleWatch  time.Duration
 	markdown   bool
 	only       string
 	logPath    string
@@ -64,6 +65,7 @@ func main() {
 	fs.BoolVar(&o.startup, "startup", true, "binary mode: measure start-up times (false: memory only)")
 	fs.IntVar(&o.runs, "runs", 5, "start-up runs per case (the median is reported)")
 	fs.DurationVar(&o.idle, "idle", 3*time.Second, "binary mode: idle time before each memory reading")
+	fs.DurationVar(&o.idleWatch, "idle-watch", 0, "binary mode: after each memory reading, keep the server idle this long more, reading its RSS\nevery second (from /proc, no request), and report the highest reading")
 	fs.BoolVar(&o.markdown, "markdown", false, "print Markdown table rows")
 	fs.StringVar(&o.only, "only", "hello,public,staff", "targets to measure, comma-separated: hello, public, staff")
 	fs.StringVar(&o.logPath, "log", "", "in-process parcours: write its request log to this file (default: formatted, then discarded)")

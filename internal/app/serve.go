@@ -10,12 +10,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"syscall"
 	"time"
 
 	"parcours/internal/platform/config"
+	"parcours/internal/platform/web"
 )
 
 // Serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then shuts
@@ -43,8 +42,12 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writ
 	if err != nil {
 		return err
 	}
+	// Memory: what a burst of requests (or the start-up) used is given
+	// back once the server has been idle for a moment (docs/PERFORMANCE.md,
+	// "Idle memory").
+	idle := &web.Idle{After: idleTrim, Every: idleRetrim, Trim: func() { a.releaseMemory(ctx) }}
 	srv := &http.Server{
-		Handler:           a.Handler,
+		Handler:           idle.Wrap(a.Handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -59,10 +62,8 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writ
 	}
 	// Start-up allocates far more than the server keeps (migrations,
 	// catalogs, demo accounts whose argon2id hashing takes 19 MiB each):
-	// give that memory back now rather than holding it until the
-	// scavenger does.
-	runtime.GC()
-	debug.FreeOSMemory()
+	// the first release comes as soon as the server is idle for idleTrim.
+	go idle.Run(jobCtx)
 	a.SetReady(true)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -95,6 +96,32 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writ
 		return err
 	}
 	return nil
+}
+
+// idleTrim is how long the server serves nothing before it gives memory
+// back; idleRetrim how often it does so again while it stays idle.
+const (
+	idleTrim   = 2 * time.Second
+	idleRetrim = 30 * time.Second
+	// idleUnused is how long a page's templates or a language's messages
+	// stay in memory unused (parsed again on the next use: a few ms).
+	idleUnused = 10 * time.Minute
+)
+
+// releaseMemory drops the expired public pages, the template sets and
+// languages unused for idleUnused, and SQLite's caches, then returns the
+// free heap and the executable's mapped pages to the system
+// (web.ReleaseMemory).
+func (a *App) releaseMemory(ctx context.Context) {
+	t0 := time.Now()
+	a.Router.Cache.Prune()
+	a.Kit.R.Prune(idleUnused)
+	a.Catalog.Prune(idleUnused)
+	if err := a.DB.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
+		a.Log.Warn("release memory: database", "err", err)
+	}
+	before, after := web.ReleaseMemory()
+	a.Log.Debug("memory released", "rss_before_kib", before>>10, "rss_after_kib", after>>10, "ms", time.Since(t0).Milliseconds())
 }
 
 // lockDataDir takes an exclusive lock on the data folder: SQLite serves

@@ -146,6 +146,45 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	}, nil
 }
 
+// ReleaseMemory gives back the memory of SQLite's page caches when the
+// server is idle: every idle connection (the read pool's and the writer)
+// empties its cache (PRAGMA shrink_memory) and keeps its parsed schema, so
+// the next query reads its pages from the system's file cache. Nothing on
+// PostgreSQL.
+func (d *DB) ReleaseMemory(ctx context.Context) error {
+	if d.Engine != SQLite {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	// Take the idle readers out of the pool (a request that comes in the
+	// meantime gets another one), then give them back.
+	var conns []*sql.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	var errs []error
+	for range d.R.DB.Stats().Idle {
+		c, err := d.R.DB.Conn(ctx)
+		if err != nil {
+			errs = append(errs, err)
+			break
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		if _, err := c.ExecContext(ctx, "PRAGMA shrink_memory"); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if _, err := d.W.DB.ExecContext(ctx, "PRAGMA shrink_memory"); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
 // Close closes the pools.
 func (d *DB) Close() error {
 	if d.R == d.W {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -18,111 +20,400 @@ import (
 	"parcours/internal/platform/clock"
 )
 
-// Catalog holds every message of every served language, with the
-// fallback chain already applied, so a lookup never misses a language.
+// Catalog serves every message of every served language, with the
+// fallback chain applied, so a lookup never misses a language.
+//
+// Memory (see docs/PERFORMANCE.md): Load reads and checks every file, but
+// keeps only French; another language's table is built from its files the
+// first time it is asked for (Localizer, FallbackOf), and kept until Prune
+// finds it unused. A table holds the texts of the simple messages in one
+// string, located by a slice indexed like the French IDs (no per-language
+// map, no copy of the IDs), and a go-i18n bundle for the plural and complex
+// messages only.
 type Catalog struct {
-	bundle *goi18n.Bundle
-	loc    map[string]*goi18n.Localizer
-	// own holds, per language, the IDs its own files define.
-	own map[string]map[string]*goi18n.Message
-	// source holds the French messages (the reference set of IDs).
-	source map[string]*goi18n.Message
-	// fallback records, per language, the IDs served from another language.
-	fallback map[string]map[string]string
-	// simple holds, per language, the messages without plural forms whose
-	// placeholders are all plain {{.Field}}: they are rendered here by
-	// concatenation, without go-i18n's template execution (most texts of a
-	// page are such messages).
-	simple map[string]map[string]*simpleMsg
-	log    *slog.Logger
+	fsys fs.FS
+	// files lists, per served tag, the catalog files of that language.
+	files map[string][]string
+	// ids are the French IDs, sorted; index maps each to its position,
+	// which is also its position in every table's spans.
+	ids   []string
+	index map[string]int32
+	langs [maxLanguages]lazyTable
+	// srcComplex holds the French messages go-i18n renders (plural or
+	// complex), for sourceOwn.
+	srcComplex map[string]*goi18n.Message
+	// own is what each language's own files define, built on first use
+	// by Own and Missing (tests and tools; never on a page).
+	own [maxLanguages]lazyOwn
+	log *slog.Logger
 }
+
+// maxLanguages bounds the per-language arrays (len(Languages) is checked
+// by Load).
+const maxLanguages = 16
+
+// lazyTable is a language's table, built on first use; Prune drops it
+// when unused for a while (French, the source, stays).
+type lazyTable struct {
+	mu   sync.Mutex
+	t    atomic.Pointer[table]
+	used atomic.Int64 // last use, Unix seconds
+}
+
+// lazyOwn is what a language's own files define (Own, Missing).
+type lazyOwn struct {
+	once sync.Once
+	m    map[string]*goi18n.Message
+}
+
+// table is one language's messages, its chain applied.
+type table struct {
+	// arena holds the texts of the simple messages, one after the other;
+	// spans tells, by French ID position, where each one is (or that the
+	// message has placeholders: see fields, or is not simple in this
+	// language: see loc).
+	arena string
+	spans []span
+	// fields holds the simple messages with placeholders (span.n is the
+	// index).
+	fields []simpleMsg
+	// extra holds simple messages whose ID French lacks (none in a
+	// complete catalog).
+	extra map[string]*simpleMsg
+	// loc renders the plural and complex messages (go-i18n).
+	loc *goi18n.Localizer
+	// fallback records the IDs served from another language.
+	fallback map[string]string
+}
+
+// span locates a text in a table's arena.
+type span struct{ off, n uint32 }
+
+// Markers in span.off.
+const (
+	notSimple  = math.MaxUint32     // rendered by go-i18n
+	withFields = math.MaxUint32 - 1 // in table.fields
+)
 
 var pluralForms = []string{"zero", "one", "two", "few", "many"}
 
 // Load reads every *.json file of fsys (root folder). A file is named
 // <module>.<tag>.json, as go-i18n expects (the tag is the part before the
-// extension). Files of unknown languages are an error.
+// extension). Files of unknown languages, files that do not parse and IDs
+// defined twice for a language are an error: every file is read and checked
+// here, so a broken catalog stops the start-up, but only the French table is
+// kept; the other languages are built again from their files on first use.
 func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &Catalog{
-		bundle:   goi18n.NewBundle(language.French),
-		loc:      map[string]*goi18n.Localizer{},
-		own:      map[string]map[string]*goi18n.Message{},
-		fallback: map[string]map[string]string{},
-		simple:   map[string]map[string]*simpleMsg{},
-		log:      log,
+	if len(Languages) > maxLanguages {
+		return nil, fmt.Errorf("i18n: %d languages, at most %d", len(Languages), maxLanguages)
 	}
+	c := &Catalog{fsys: fsys, files: map[string][]string{}, log: log}
 	files, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, err
 	}
+	source := map[string]*goi18n.Message{}
+	seen := map[string]map[string]bool{}
 	for _, f := range files {
-		buf, err := fs.ReadFile(fsys, f)
+		tag, msgs, err := parseFile(fsys, f)
 		if err != nil {
 			return nil, err
 		}
-		mf, err := goi18n.ParseMessageFileBytes(buf, path.Base(f), nil)
+		c.files[tag] = append(c.files[tag], f)
+		if seen[tag] == nil {
+			seen[tag] = map[string]bool{}
+		}
+		for _, msg := range msgs {
+			if seen[tag][msg.ID] {
+				return nil, fmt.Errorf("locales/%s: message %q defined twice for %s", f, msg.ID, tag)
+			}
+			seen[tag][msg.ID] = true
+			if tag == Source {
+				source[msg.ID] = msg
+			}
+		}
+	}
+	// The French IDs, copied into one string (see compact).
+	ids := slices.Sorted(maps.Keys(source))
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(id)
+	}
+	arena, off := b.String(), 0
+	c.ids = make([]string, len(ids))
+	c.index = make(map[string]int32, len(ids))
+	for i, id := range ids {
+		c.ids[i] = arena[off : off+len(id)]
+		off += len(id)
+		c.index[c.ids[i]] = int32(i)
+	}
+	for _, l := range Languages {
+		// go-i18n refuses a language it has no plural rule for: find out
+		// now rather than on the first page in that language.
+		if err := goi18n.NewBundle(language.French).AddMessages(language.MustParse(l.Tag)); err != nil {
+			return nil, fmt.Errorf("locales (%s): %w", l.Tag, err)
+		}
+	}
+	fr, err := c.build(Source, map[string]map[string]*goi18n.Message{Source: source})
+	if err != nil {
+		return nil, err
+	}
+	c.langs[langIndex(Source)].t.Store(fr)
+	c.srcComplex = map[string]*goi18n.Message{}
+	for id, m := range source {
+		if _, ok := compileSimple(m); !ok {
+			c.srcComplex[id] = m
+		}
+	}
+	return c, nil
+}
+
+// sourceOwn gives the French messages back from the French table and
+// srcComplex, so that building another language does not parse the French
+// files again.
+func (c *Catalog) sourceOwn() map[string]*goi18n.Message {
+	fr := c.langs[langIndex(Source)].t.Load()
+	m := make(map[string]*goi18n.Message, len(c.ids))
+	for _, id := range c.ids {
+		if text, _, ok := c.lookup(fr, id); ok {
+			m[id] = &goi18n.Message{ID: id, Other: text}
+		} else if cm, ok := c.srcComplex[id]; ok {
+			m[id] = cm
+		}
+	}
+	return m
+}
+
+// parseFile parses one catalog file and tells its served language.
+func parseFile(fsys fs.FS, f string) (string, []*goi18n.Message, error) {
+	buf, err := fs.ReadFile(fsys, f)
+	if err != nil {
+		return "", nil, err
+	}
+	mf, err := goi18n.ParseMessageFileBytes(buf, path.Base(f), nil)
+	if err != nil {
+		return "", nil, fmt.Errorf("locales/%s: %w", f, err)
+	}
+	lang, ok := Lookup(mf.Tag.String())
+	if !ok {
+		return "", nil, fmt.Errorf("locales/%s: language %q is not served", f, mf.Tag)
+	}
+	return lang.Tag, mf.Messages, nil
+}
+
+// readOwn parses the given files of one language into its own messages.
+func (c *Catalog) readOwn(tag string, files []string) (map[string]*goi18n.Message, error) {
+	m := map[string]*goi18n.Message{}
+	for _, f := range files {
+		_, msgs, err := parseFile(c.fsys, f)
 		if err != nil {
-			return nil, fmt.Errorf("locales/%s: %w", f, err)
+			return nil, err
 		}
-		lang, ok := Lookup(mf.Tag.String())
-		if !ok {
-			return nil, fmt.Errorf("locales/%s: language %q is not served", f, mf.Tag)
-		}
-		m := c.own[lang.Tag]
-		if m == nil {
-			m = map[string]*goi18n.Message{}
-			c.own[lang.Tag] = m
-		}
-		for _, msg := range mf.Messages {
+		for _, msg := range msgs {
 			if _, dup := m[msg.ID]; dup {
-				return nil, fmt.Errorf("locales/%s: message %q defined twice for %s", f, msg.ID, lang.Tag)
+				return nil, fmt.Errorf("locales/%s: message %q defined twice for %s", f, msg.ID, tag)
 			}
 			m[msg.ID] = msg
 		}
 	}
-	c.source = c.own[Source]
-	for _, l := range Languages {
-		tag := language.MustParse(l.Tag)
-		chain := Chain(l.Tag)
-		fb := map[string]string{}
-		simple := map[string]*simpleMsg{}
-		var msgs []*goi18n.Message
-		ids := map[string]bool{}
-		for _, t := range chain {
-			for id := range c.own[t] {
-				ids[id] = true
-			}
+	return m, nil
+}
+
+func langIndex(tag string) int {
+	for i, l := range Languages {
+		if l.Tag == tag {
+			return i
 		}
-		for id := range ids {
-			for _, t := range chain {
-				if msg, ok := c.own[t][id]; ok {
-					if t != l.Tag {
-						fb[id] = t
-					}
-					// Simple messages are served from our own table only;
-					// go-i18n keeps (and parses templates for) the others.
-					if sm, ok := compileSimple(msg); ok {
-						simple[id] = sm
-					} else {
-						msgs = append(msgs, complete(msg))
-					}
-					break
+	}
+	return -1
+}
+
+// table returns the table of a served language, building it on first use.
+func (c *Catalog) table(tag string) *table {
+	lt := &c.langs[langIndex(tag)]
+	if now := time.Now().Unix(); lt.used.Load() != now {
+		lt.used.Store(now)
+	}
+	if t := lt.t.Load(); t != nil {
+		return t
+	}
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	if t := lt.t.Load(); t != nil {
+		return t
+	}
+	t, err := c.build(tag, nil)
+	if err != nil {
+		// Load parsed the same files without error.
+		c.log.Error("i18n: cannot load a language", "lang", tag, "err", err)
+		t = &table{spans: make([]span, len(c.ids)), loc: goi18n.NewLocalizer(goi18n.NewBundle(language.MustParse(tag)), tag)}
+		for i := range t.spans {
+			t.spans[i].off = notSimple
+		}
+	}
+	lt.t.Store(t)
+	return t
+}
+
+// Prune drops the tables of the languages (French excepted) unused for
+// unused or more; they are built again from the files on their next use.
+// It returns how many it dropped.
+func (c *Catalog) Prune(unused time.Duration) int {
+	n := 0
+	limit := time.Now().Add(-unused).Unix()
+	for i, l := range Languages {
+		lt := &c.langs[i]
+		if l.Tag == Source || lt.t.Load() == nil || lt.used.Load() > limit {
+			continue
+		}
+		lt.mu.Lock()
+		if lt.used.Load() <= limit && lt.t.Load() != nil {
+			lt.t.Store(nil)
+			n++
+		}
+		lt.mu.Unlock()
+	}
+	return n
+}
+
+// build makes the table of one language from the own messages of each
+// language of its chain (read from the files when not given).
+func (c *Catalog) build(tag string, own map[string]map[string]*goi18n.Message) (*table, error) {
+	chain := Chain(tag)
+	if own == nil {
+		own = map[string]map[string]*goi18n.Message{}
+	}
+	for _, t := range chain {
+		if own[t] == nil && t == Source && c.srcComplex != nil {
+			own[t] = c.sourceOwn()
+		}
+		if own[t] == nil {
+			m, err := c.readOwn(t, c.files[t])
+			if err != nil {
+				return nil, err
+			}
+			own[t] = m
+		}
+	}
+	t := &table{spans: make([]span, len(c.ids))}
+	for i := range t.spans {
+		t.spans[i].off = notSimple
+	}
+	var complex []*goi18n.Message
+	var simple []pendingSimple
+	seen := map[string]bool{}
+	for _, from := range chain {
+		for id := range own[from] {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			for _, ct := range chain {
+				msg, ok := own[ct][id]
+				if !ok {
+					continue
 				}
+				if ct != tag {
+					if t.fallback == nil {
+						t.fallback = map[string]string{}
+					}
+					t.fallback[id] = ct
+				}
+				// Simple messages are served from our own table only;
+				// go-i18n keeps (and parses templates for) the others.
+				if sm, ok := compileSimple(msg); ok {
+					simple = append(simple, pendingSimple{id: id, text: msg.Other, parts: len(sm.parts)})
+				} else {
+					complex = append(complex, complete(msg))
+				}
+				break
 			}
 		}
-		if err := c.bundle.AddMessages(tag, msgs...); err != nil {
-			return nil, fmt.Errorf("locales (%s): %w", l.Tag, err)
+	}
+	c.compact(t, simple)
+	lt := language.MustParse(tag)
+	b := goi18n.NewBundle(lt)
+	if err := b.AddMessages(lt, complex...); err != nil {
+		return nil, fmt.Errorf("locales (%s): %w", tag, err)
+	}
+	t.loc = goi18n.NewLocalizer(b, tag)
+	return t, nil
+}
+
+// pendingSimple is a simple message on its way into a table.
+type pendingSimple struct {
+	id, text string
+	parts    int
+}
+
+// compact stores the simple messages into t: their texts copied into one
+// string and the parts of those with placeholders into one slice, so that
+// a table is a few large objects rather than thousands of small ones
+// scattered among the garbage of the parse (which would keep half-empty
+// heap pages alive).
+func (c *Catalog) compact(t *table, simple []pendingSimple) {
+	size, nparts := 0, 0
+	for _, p := range simple {
+		size += len(p.text)
+		nparts += p.parts
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range simple {
+		b.WriteString(p.text)
+	}
+	t.arena = b.String()
+	parts := make([]string, 0, nparts)
+	off := 0
+	for _, p := range simple {
+		text := t.arena[off : off+len(p.text)]
+		sp := span{off: uint32(off), n: uint32(len(p.text))}
+		off += len(p.text)
+		i, inSource := c.index[p.id]
+		if p.parts == 0 && inSource {
+			t.spans[i] = sp
+			continue
 		}
-		c.fallback[l.Tag] = fb
-		c.simple[l.Tag] = simple
+		sm, _ := compileSimple(&goi18n.Message{Other: text})
+		sm.text = text // the source text, for sourceOwn (render reads parts)
+		if len(sm.parts) > 0 {
+			start := len(parts)
+			parts = append(parts, sm.parts...)
+			sm.parts = parts[start:len(parts):len(parts)]
+		}
+		if inSource {
+			t.spans[i] = span{off: withFields, n: uint32(len(t.fields))}
+			t.fields = append(t.fields, *sm)
+			continue
+		}
+		if t.extra == nil {
+			t.extra = map[string]*simpleMsg{}
+		}
+		t.extra[p.id] = sm
 	}
-	for _, l := range Languages {
-		c.loc[l.Tag] = goi18n.NewLocalizer(c.bundle, l.Tag)
+}
+
+// lookup finds the simple message id of a table: its text when it has no
+// placeholder (m nil), or the message.
+func (c *Catalog) lookup(t *table, id string) (text string, m *simpleMsg, ok bool) {
+	if i, ok := c.index[id]; ok {
+		switch sp := t.spans[i]; sp.off {
+		case notSimple:
+			return "", nil, false
+		case withFields:
+			m := &t.fields[sp.n]
+			return m.text, m, true
+		default:
+			return t.arena[sp.off : sp.off+sp.n], nil, true
+		}
 	}
-	return c, nil
+	if m, ok := t.extra[id]; ok {
+		return m.text, m, true
+	}
+	return "", nil, false
 }
 
 // complete returns a copy of msg where every plural form that is missing
@@ -157,53 +448,72 @@ func formPtr(m *goi18n.Message, form string) *string {
 
 // SourceIDs lists the IDs of the French catalog, sorted.
 func (c *Catalog) SourceIDs() []string {
-	ids := make([]string, 0, len(c.source))
-	for id := range c.source {
-		ids = append(ids, id)
+	return slices.Clone(c.ids)
+}
+
+// ownOf returns what a language's own files define (nil for a language
+// that is not served). Built on first use and kept: tests and tools ask.
+func (c *Catalog) ownOf(lang string) map[string]*goi18n.Message {
+	l, ok := Lookup(lang)
+	if !ok || l.Tag != lang {
+		return nil
 	}
-	slices.Sort(ids)
-	return ids
+	o := &c.own[langIndex(l.Tag)]
+	o.once.Do(func() {
+		m, err := c.readOwn(l.Tag, c.files[l.Tag])
+		if err != nil {
+			c.log.Error("i18n: cannot read a language", "lang", l.Tag, "err", err)
+		}
+		o.m = m
+	})
+	return o.m
 }
 
 // Own reports the message a language's own files define for id, if any.
 func (c *Catalog) Own(lang, id string) (*goi18n.Message, bool) {
-	m, ok := c.own[lang][id]
+	m, ok := c.ownOf(lang)[id]
 	return m, ok
 }
 
 // Missing lists the French IDs a language's own files lack, sorted.
 func (c *Catalog) Missing(lang string) []string {
+	own := c.ownOf(lang)
 	var out []string
-	for id := range c.source {
-		if _, ok := c.own[lang][id]; !ok {
+	for _, id := range c.ids {
+		if _, ok := own[id]; !ok {
 			out = append(out, id)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
 // FallbackOf tells which language serves id for lang when lang lacks it.
 func (c *Catalog) FallbackOf(lang, id string) (string, bool) {
-	t, ok := c.fallback[lang][id]
+	l, ok := Lookup(lang)
+	if !ok || l.Tag != lang {
+		return "", false
+	}
+	t, ok := c.table(l.Tag).fallback[id]
 	return t, ok
 }
 
 // Localizer returns the localizer for a served language (French otherwise).
+// The first call for a language other than French builds its table.
 func (c *Catalog) Localizer(tag string) *L {
 	l, ok := Lookup(tag)
 	if !ok {
 		l, _ = Lookup(Source)
 	}
-	return &L{Language: l, c: c, loc: c.loc[l.Tag], simple: c.simple[l.Tag]}
+	t := c.table(l.Tag)
+	return &L{Language: l, c: c, t: t, loc: t.loc}
 }
 
 // L localizes for one language; templates call {{.L.T "id"}}.
 type L struct {
 	Language
-	c      *Catalog
-	loc    *goi18n.Localizer
-	simple map[string]*simpleMsg
+	c   *Catalog
+	t   *table
+	loc *goi18n.Localizer
 }
 
 // T translates id; args are name/value pairs for the message template.
@@ -221,7 +531,10 @@ func (l *L) N(id string, n int, args ...any) string {
 // the plural form, as in N; it may be a float64 or json.Number after a JSON
 // round trip (the flash cookie), which go-i18n would refuse.
 func (l *L) TArgs(id string, data map[string]any) string {
-	if sm, ok := l.simple[id]; ok {
+	if text, sm, ok := l.c.lookup(l.t, id); ok {
+		if sm == nil {
+			return text // most texts: no placeholder, straight from the arena
+		}
 		return sm.render(func(k string) (any, bool) { v, ok := data[k]; return v, ok })
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
@@ -277,7 +590,10 @@ func PluralCount(v any) (any, bool) {
 // nil, the plural form for count (messages built by domain code carry both,
 // e.g. a reason of the rights simulator: ID, arguments, PluralCount).
 func (l *L) Msg(id string, data map[string]any, count any) string {
-	if sm, ok := l.simple[id]; ok {
+	if text, sm, ok := l.c.lookup(l.t, id); ok {
+		if sm == nil {
+			return text // most texts: no placeholder, straight from the arena
+		}
 		return sm.render(func(k string) (any, bool) { v, ok := data[k]; return v, ok })
 	}
 	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
@@ -289,7 +605,10 @@ func (l *L) Msg(id string, data map[string]any, count any) string {
 }
 
 func (l *L) localize(id string, count any, args []any) string {
-	if sm, ok := l.simple[id]; ok {
+	if text, sm, ok := l.c.lookup(l.t, id); ok {
+		if sm == nil {
+			return text // most texts: no placeholder, straight from the arena
+		}
 		return sm.render(func(k string) (any, bool) {
 			if k == "Count" && count != nil {
 				return count, true

@@ -13,7 +13,7 @@ import (
 type simpleMsg struct {
 	text   string   // the whole text when there is no placeholder
 	parts  []string // literal, field, literal, field, ... literal
-	fields int
+	fields int32
 }
 
 var (

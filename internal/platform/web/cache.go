@@ -14,14 +14,18 @@ import (
 // shareable (Cache-Control: public, max-age=N): the same page asked by many
 // phones in a waiting room is rendered once, and served already compressed.
 // Requests that carry a flash message or come from htmx, responses that set
-// a cookie or are not 200, and pages over MaxBody are never cached.
+// a cookie or are not 200, and pages over MaxBody are never cached. Expired
+// pages are dropped when room is needed and by Prune (when the server goes
+// idle): they do not stay in memory until they are asked for again.
 type PageCache struct {
-	TTL     time.Duration // upper bound; a shorter max-age wins
-	Entries int           // at most this many pages
-	MaxBody int
+	TTL      time.Duration // upper bound; a shorter max-age wins
+	Entries  int           // at most this many pages
+	MaxBody  int
+	MaxBytes int // at most this many bytes of pages (page and its gzip copy)
 
 	mu    sync.Mutex
 	pages map[string]*cached
+	bytes int
 	now   func() time.Time
 }
 
@@ -33,9 +37,11 @@ type cached struct {
 	expires time.Time
 }
 
+func (e *cached) size() int { return len(e.body) + len(e.gz) }
+
 // NewPageCache returns a cache keeping pages up to ttl.
 func NewPageCache(ttl time.Duration) *PageCache {
-	return &PageCache{TTL: ttl, Entries: 1024, MaxBody: 256 << 10, pages: map[string]*cached{}, now: time.Now}
+	return &PageCache{TTL: ttl, Entries: 1024, MaxBody: 256 << 10, MaxBytes: 8 << 20, pages: map[string]*cached{}, now: time.Now}
 }
 
 func (c *PageCache) cacheable(r *http.Request) bool {
@@ -160,18 +166,41 @@ func (c *PageCache) store(key string, cp *capture, r *http.Request) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.pages) >= c.Entries {
-		now := c.now()
-		for k, v := range c.pages {
-			if now.After(v.expires) {
-				delete(c.pages, k)
-			}
-		}
-		if len(c.pages) >= c.Entries {
+	if old, ok := c.pages[key]; ok {
+		delete(c.pages, key)
+		c.bytes -= old.size()
+	}
+	full := func() bool {
+		return len(c.pages) >= c.Entries || (c.MaxBytes > 0 && c.bytes+e.size() > c.MaxBytes)
+	}
+	if full() {
+		c.pruneLocked()
+		if full() {
 			return
 		}
 	}
 	c.pages[key] = e
+	c.bytes += e.size()
+}
+
+// Prune drops the expired pages.
+func (c *PageCache) Prune() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.pruneLocked()
+	c.mu.Unlock()
+}
+
+func (c *PageCache) pruneLocked() {
+	now := c.now()
+	for k, v := range c.pages {
+		if now.After(v.expires) {
+			delete(c.pages, k)
+			c.bytes -= v.size()
+		}
+	}
 }
 
 // Clear forgets every page (after any change, so that an editor sees
@@ -182,6 +211,7 @@ func (c *PageCache) Clear() {
 	}
 	c.mu.Lock()
 	clear(c.pages)
+	c.bytes = 0
 	c.mu.Unlock()
 }
 

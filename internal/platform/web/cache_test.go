@@ -89,6 +89,43 @@ func TestPageCache(t *testing.T) {
 	}
 }
 
+// The cache holds at most MaxBytes, and Prune forgets expired pages.
+func TestPageCacheBounds(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	c := NewPageCache(30 * time.Second)
+	c.now = func() time.Time { return now }
+	c.MaxBytes = 10 << 10
+	page := strings.Repeat("x", 3000) // octet-stream: no gzip copy, 3000 bytes a page
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Cache-Control", "public, max-age=10")
+		io.WriteString(w, page)
+	})
+	get := func(path string) {
+		c.Wrap(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil), h)
+	}
+	for _, p := range []string{"/a", "/b", "/c", "/d", "/e"} {
+		get(p)
+	}
+	if len(c.pages) != 3 || c.bytes != 9000 {
+		t.Fatalf("%d pages, %d bytes; want 3 pages within 10 KiB", len(c.pages), c.bytes)
+	}
+	get("/a") // the same page again: replaced, not counted twice
+	if len(c.pages) != 3 || c.bytes != 9000 {
+		t.Fatalf("after a refresh: %d pages, %d bytes", len(c.pages), c.bytes)
+	}
+	now = now.Add(11 * time.Second)
+	get("/f") // room is made by dropping the expired pages
+	if len(c.pages) != 1 || c.bytes != 3000 {
+		t.Fatalf("after expiry: %d pages, %d bytes; want the new page only", len(c.pages), c.bytes)
+	}
+	now = now.Add(11 * time.Second)
+	c.Prune()
+	if len(c.pages) != 0 || c.bytes != 0 {
+		t.Fatalf("after Prune: %d pages, %d bytes", len(c.pages), c.bytes)
+	}
+}
+
 func TestMaxAge(t *testing.T) {
 	for cc, want := range map[string]time.Duration{
 		"public, max-age=300": 300 * time.Second, "max-age=300, public": 300 * time.Second,

@@ -12,19 +12,35 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"parcours/internal/platform/i18n"
 )
 
-// Renderer holds one parsed template set per page: the shared layout and
-// partials, plus the page. Sets are parsed once at start-up; a template
-// error stops the boot.
+// Renderer holds one template set per page: the shared layout and
+// partials, plus the module's partials and the page. Every set is parsed at
+// start-up, so a template error stops the boot; but a set is kept only once
+// the page is first rendered (it is parsed again then), and Prune drops the
+// sets of pages unused for a while: a server holds the pages it is serving,
+// not all of them (about 200 KB each, parsed and escaped; see
+// docs/PERFORMANCE.md).
 type Renderer struct {
 	base  *template.Template
-	pages map[string]*template.Template
+	pages map[string]*page
+	// mu serialises the parsing of pages on first use.
+	mu sync.Mutex
 	// AssetVersion is appended to static URLs for cache busting.
 	AssetVersion string
+}
+
+// page is where a page's set comes from, and the set once parsed.
+type page struct {
+	fsys     fs.FS
+	partials []string
+	file     string
+	t        atomic.Pointer[template.Template]
+	used     atomic.Int64 // last render, Unix seconds
 }
 
 // NewRenderer parses the layout and partials from web's own templates.
@@ -38,7 +54,7 @@ func NewRenderer(static fs.FS) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd := &Renderer{base: base, pages: map[string]*template.Template{}, AssetVersion: v}
+	rd := &Renderer{base: base, pages: map[string]*page{}, AssetVersion: v}
 	if err := rd.AddPages("web", layoutFS, "templates/pages"); err != nil {
 		return nil, err
 	}
@@ -61,26 +77,75 @@ func (rd *Renderer) AddPages(module string, fsys fs.FS, dir string) error {
 			pages = append(pages, f)
 		}
 	}
-	for _, p := range pages {
-		t, err := rd.base.Clone()
-		if err != nil {
-			return err
+	for _, f := range pages {
+		p := &page{fsys: fsys, partials: partials, file: f}
+		// Parsed to check it, then dropped: see Renderer.
+		if _, err := rd.parse(p); err != nil {
+			return fmt.Errorf("%s: %w", module, err)
 		}
-		if len(partials) > 0 {
-			if t, err = t.ParseFS(fsys, partials...); err != nil {
-				return fmt.Errorf("parse %s partials: %w", module, err)
-			}
-		}
-		if t, err = t.ParseFS(fsys, p); err != nil {
-			return fmt.Errorf("parse %s: %w", p, err)
-		}
-		name := module + "/" + strings.TrimSuffix(path.Base(p), ".html")
+		name := module + "/" + strings.TrimSuffix(path.Base(f), ".html")
 		if _, dup := rd.pages[name]; dup {
 			return fmt.Errorf("page %s defined twice", name)
 		}
-		rd.pages[name] = t
+		rd.pages[name] = p
 	}
 	return nil
+}
+
+// parse builds a page's set: a clone of the layout, the module's partials,
+// the page.
+func (rd *Renderer) parse(p *page) (*template.Template, error) {
+	t, err := rd.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if len(p.partials) > 0 {
+		if t, err = t.ParseFS(p.fsys, p.partials...); err != nil {
+			return nil, fmt.Errorf("parse partials: %w", err)
+		}
+	}
+	if t, err = t.ParseFS(p.fsys, p.file); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", p.file, err)
+	}
+	return t, nil
+}
+
+// set returns a page's set, parsing it on first use.
+func (rd *Renderer) set(p *page) (*template.Template, error) {
+	if now := time.Now().Unix(); p.used.Load() != now {
+		p.used.Store(now)
+	}
+	if t := p.t.Load(); t != nil {
+		return t, nil
+	}
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	if t := p.t.Load(); t != nil {
+		return t, nil
+	}
+	t, err := rd.parse(p)
+	if err != nil {
+		return nil, err
+	}
+	p.t.Store(t)
+	return t, nil
+}
+
+// Prune drops the template sets of the pages not rendered for unused or
+// more; they are parsed again on their next use. It returns how many it
+// dropped.
+func (rd *Renderer) Prune(unused time.Duration) int {
+	limit := time.Now().Add(-unused).Unix()
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	n := 0
+	for _, p := range rd.pages {
+		if p.t.Load() != nil && p.used.Load() <= limit {
+			p.t.Store(nil)
+			n++
+		}
+	}
+	return n
 }
 
 // Pages lists the page names, sorted (used by the render-every-page test).
@@ -121,9 +186,13 @@ func (rd *Renderer) Execute(page, tmpl string, v *View) ([]byte, error) {
 }
 
 func (rd *Renderer) execute(buf *bytes.Buffer, page, tmpl string, v *View) error {
-	t, ok := rd.pages[page]
+	p, ok := rd.pages[page]
 	if !ok {
 		return fmt.Errorf("no page %q", page)
+	}
+	t, err := rd.set(p)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
 	}
 	if err := t.ExecuteTemplate(buf, tmpl, v); err != nil {
 		return fmt.Errorf("render %s/%s: %w", page, tmpl, err)

@@ -14,8 +14,11 @@ import (
 )
 
 type asset struct {
-	body, gz []byte
-	ctype    string
+	// gz is the compressed file, when smaller; the file itself is read
+	// from fsys at each request (the embedded files are in the binary:
+	// no copy on the heap).
+	gz    []byte
+	ctype string
 }
 
 // StaticHandler serves the embedded static files, pre-compressed, with a
@@ -30,7 +33,7 @@ func StaticHandler(fsys fs.FS) (http.Handler, error) {
 		if err != nil {
 			return err
 		}
-		a := &asset{body: b, ctype: mime.TypeByExtension(path.Ext(p))}
+		a := &asset{ctype: staticType(path.Ext(p))}
 		if a.ctype == "" {
 			a.ctype = http.DetectContentType(b)
 		}
@@ -51,7 +54,8 @@ func StaticHandler(fsys fs.FS) (http.Handler, error) {
 	}
 	modTime := time.Now()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, ok := assets[strings.TrimPrefix(r.URL.Path, "/static")]
+		name := strings.TrimPrefix(r.URL.Path, "/static")
+		a, ok := assets[name]
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -64,13 +68,50 @@ func StaticHandler(fsys fs.FS) (http.Handler, error) {
 			h.Set("Cache-Control", "public, max-age=3600")
 		}
 		h.Add("Vary", "Accept-Encoding")
-		body := a.body
 		if a.gz != nil && acceptsGzip(r) {
 			h.Set("Content-Encoding", "gzip")
-			body = a.gz
+			http.ServeContent(w, r, "", modTime, bytes.NewReader(a.gz))
+			return
 		}
-		http.ServeContent(w, r, "", modTime, bytes.NewReader(body))
+		f, err := fsys.Open(strings.TrimPrefix(name, "/"))
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		body, ok := f.(io.ReadSeeker)
+		if !ok {
+			b, err := io.ReadAll(f)
+			if err != nil {
+				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+				return
+			}
+			body = bytes.NewReader(b)
+		}
+		http.ServeContent(w, r, "", modTime, body)
 	}), nil
+}
+
+// staticTypes are the content types of the static files' extensions, as
+// mime.TypeByExtension gives them with the shared MIME database: asking
+// mime for them would load that database (about 400 KB kept on the heap).
+var staticTypes = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".js":  "text/javascript; charset=utf-8",
+	".svg": "image/svg+xml",
+	".txt": "text/plain; charset=utf-8",
+	".md":  "text/markdown; charset=utf-8",
+	".png": "image/png",
+	// No type: the content decides (htmx.LICENSE).
+	"":         "",
+	".LICENSE": "",
+}
+
+func staticType(ext string) string {
+	if t, ok := staticTypes[ext]; ok {
+		return t
+	}
+	return mime.TypeByExtension(ext)
 }
 
 func compressible(ctype string) bool {
