@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"parcours/bench/internal/benchkit"
@@ -14,13 +13,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"parcours/internal/app"
 	"parcours/internal/domicile"
 	"parcours/internal/people"
 	"parcours/internal/platform/auth"
-	"parcours/internal/platform/testkit"
 )
 
 // Agent is a signed-in account of a generated database.
@@ -33,72 +30,16 @@ type Agent struct {
 // SignIn signs a generated account in through the real pages (password,
 // then the code at the app's clock).
 func SignIn(ctx context.Context, a *app.App, email string) (*Agent, error) {
-	var u auth.User
-	if err := a.DB.R.NewSelect().Model(&u).Where("email = ?", email).Order("created_at DESC").Limit(1).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("no generated database here (%s): %w", email, err)
-	}
-	jar := map[string]string{}
-	post := func(path string, form url.Values) *httptest.ResponseRecorder {
-		rec := serve(a, http.MethodPost, path, cookieHeader(jar), form)
-		for _, c := range rec.Result().Cookies() {
-			jar[c.Name] = c.Value
-		}
-		return rec
-	}
-	if r := post("/fr/login", url.Values{"email": {u.Email}, "password": {Password}}); r.Code != http.StatusSeeOther {
-		return nil, fmt.Errorf("sign-in %s: %d", email, r.Code)
-	}
-	for try := 0; ; try++ {
-		code, err := testkit.TOTPCode(TOTPSecret, a.Clock.Now())
-		if err != nil {
-			return nil, err
-		}
-		r := post("/fr/login/totp", url.Values{"code": {code}})
-		if r.Code == http.StatusSeeOther && !strings.Contains(r.Header().Get("Location"), "/login") {
-			break
-		}
-		if try > 0 || r.Code != http.StatusUnprocessableEntity {
-			return nil, fmt.Errorf("code %s: %d %s", email, r.Code, r.Header().Get("Location"))
-		}
-		// A code is accepted once: a run just before used it; wait for the next one.
-		time.Sleep(time.Until(a.Clock.Now().Truncate(30 * time.Second).Add(31 * time.Second)))
-	}
-	ms, err := auth.MembershipsOf(ctx, a.DB.R, u.OrgID, u.ID)
+	cookie, p, err := benchkit.SignIn(ctx, a, email)
 	if err != nil {
 		return nil, err
 	}
-	return &Agent{A: a, Cookie: cookieHeader(jar), Principal: &auth.Principal{UserID: u.ID, OrgID: u.OrgID, Email: u.Email, Memberships: ms}}, nil
-}
-
-// serve runs one request through the whole handler (gzip, middlewares).
-func serve(a *app.App, method, path, cookie string, form url.Values) *httptest.ResponseRecorder {
-	var req *http.Request
-	if form != nil {
-		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-	} else {
-		req = httptest.NewRequest(method, path, nil)
-	}
-	req.Header.Set("Cookie", cookie)
-	req.Header.Set("Accept-Encoding", "gzip")
-	rec := httptest.NewRecorder()
-	a.Handler.ServeHTTP(rec, req)
-	return rec
-}
-
-func cookieHeader(jar map[string]string) string {
-	var parts []string
-	for k, v := range jar {
-		parts = append(parts, k+"="+v)
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, "; ")
+	return &Agent{A: a, Cookie: cookie, Principal: p}, nil
 }
 
 // Get serves a page and checks it is a 200.
 func (g *Agent) Get(path string) error {
-	if rec := serve(g.A, http.MethodGet, path, g.Cookie, nil); rec.Code != http.StatusOK {
+	if rec := benchkit.Serve(g.A, http.MethodGet, path, g.Cookie, nil); rec.Code != http.StatusOK {
 		return fmt.Errorf("GET %s: %d %s", path, rec.Code, rec.Header().Get("Location"))
 	}
 	return nil
@@ -106,7 +47,7 @@ func (g *Agent) Get(path string) error {
 
 // Post submits a form and checks it is a redirection (done).
 func (g *Agent) Post(path string, form url.Values) error {
-	if rec := serve(g.A, http.MethodPost, path, g.Cookie, form); rec.Code != http.StatusSeeOther {
+	if rec := benchkit.Serve(g.A, http.MethodPost, path, g.Cookie, form); rec.Code != http.StatusSeeOther {
 		return fmt.Errorf("POST %s: %d", path, rec.Code)
 	}
 	return nil

@@ -9,8 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -19,6 +23,7 @@ import (
 	"parcours/internal/platform/auth"
 	"parcours/internal/platform/config"
 	"parcours/internal/platform/db"
+	"parcours/internal/platform/testkit"
 )
 
 // Password and TOTPSecret of the generated accounts.
@@ -116,3 +121,71 @@ func Pct(ds []time.Duration, p float64) time.Duration {
 
 // Ms formats a duration in milliseconds, one decimal.
 func Ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// SignIn signs a generated account in through the real pages (password,
+// then the code at the app's clock) and returns its cookie header and
+// principal.
+func SignIn(ctx context.Context, a *app.App, email string) (string, *auth.Principal, error) {
+	var u auth.User
+	if err := a.DB.R.NewSelect().Model(&u).Where("email = ?", email).Order("created_at DESC").Limit(1).Scan(ctx); err != nil {
+		return "", nil, fmt.Errorf("no generated database here (%s): %w", email, err)
+	}
+	jar := map[string]string{}
+	post := func(path string, form url.Values) *httptest.ResponseRecorder {
+		rec := Serve(a, http.MethodPost, path, cookieHeader(jar), form)
+		for _, c := range rec.Result().Cookies() {
+			jar[c.Name] = c.Value
+		}
+		return rec
+	}
+	if r := post("/fr/login", url.Values{"email": {u.Email}, "password": {Password}}); r.Code != http.StatusSeeOther {
+		return "", nil, fmt.Errorf("sign-in %s: %d", email, r.Code)
+	}
+	for try := 0; ; try++ {
+		code, err := testkit.TOTPCode(TOTPSecret, a.Clock.Now())
+		if err != nil {
+			return "", nil, err
+		}
+		r := post("/fr/login/totp", url.Values{"code": {code}})
+		if r.Code == http.StatusSeeOther && !strings.Contains(r.Header().Get("Location"), "/login") {
+			break
+		}
+		if try > 0 || r.Code != http.StatusUnprocessableEntity {
+			return "", nil, fmt.Errorf("code %s: %d %s", email, r.Code, r.Header().Get("Location"))
+		}
+		// A code is accepted once: a run just before used it; wait for the next one.
+		time.Sleep(time.Until(a.Clock.Now().Truncate(30 * time.Second).Add(31 * time.Second)))
+	}
+	ms, err := auth.MembershipsOf(ctx, a.DB.R, u.OrgID, u.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	return cookieHeader(jar), &auth.Principal{UserID: u.ID, OrgID: u.OrgID, Email: u.Email, Memberships: ms}, nil
+}
+
+// Serve runs one request through the whole handler (gzip, middlewares);
+// a form is posted as a same-origin browser posts it.
+func Serve(a *app.App, method, path, cookie string, form url.Values) *httptest.ResponseRecorder {
+	var req *http.Request
+	if form != nil {
+		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	} else {
+		req = httptest.NewRequest(method, path, nil)
+	}
+	req.Header.Set("Cookie", cookie)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, req)
+	return rec
+}
+
+func cookieHeader(jar map[string]string) string {
+	var parts []string
+	for k, v := range jar {
+		parts = append(parts, k+"="+v)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "; ")
+}

@@ -6,17 +6,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"parcours/bench/internal/benchkit"
-	"slices"
-	"strings"
-	"time"
 
 	"parcours/internal/app"
 	"parcours/internal/people"
 	"parcours/internal/platform/auth"
-	"parcours/internal/platform/testkit"
 )
 
 // Bench is a signed-in measured worker on a generated database.
@@ -30,47 +25,12 @@ type Bench struct {
 // SignIn signs the measured worker (sw01@bench.invalid) in through the real
 // pages (password, then the code at the app's clock), and loads the caseload.
 func SignIn(ctx context.Context, a *app.App) (*Bench, error) {
-	var u auth.User
-	if err := a.DB.R.NewSelect().Model(&u).Where("email = ?", "sw01@bench.invalid").Order("created_at DESC").Limit(1).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("no generated database here (sw01@bench.invalid): %w", err)
-	}
-	jar := map[string]string{}
-	do := func(path string, form url.Values) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("Cookie", cookieHeader(jar))
-		rec := httptest.NewRecorder()
-		a.Handler.ServeHTTP(rec, req)
-		for _, c := range rec.Result().Cookies() {
-			jar[c.Name] = c.Value
-		}
-		return rec
-	}
-	if r := do("/fr/login", url.Values{"email": {u.Email}, "password": {Password}}); r.Code != http.StatusSeeOther {
-		return nil, fmt.Errorf("sign-in: %d", r.Code)
-	}
-	for try := 0; ; try++ {
-		code, err := testkit.TOTPCode(TOTPSecret, a.Clock.Now())
-		if err != nil {
-			return nil, err
-		}
-		r := do("/fr/login/totp", url.Values{"code": {code}})
-		if r.Code == http.StatusSeeOther && !strings.Contains(r.Header().Get("Location"), "/login") {
-			break
-		}
-		if try > 0 || r.Code != http.StatusUnprocessableEntity {
-			return nil, fmt.Errorf("code: %d %s", r.Code, r.Header().Get("Location"))
-		}
-		// A code is accepted once: a run just before used it; wait for the next one.
-		time.Sleep(time.Until(a.Clock.Now().Truncate(30 * time.Second).Add(31 * time.Second)))
-	}
-	ms, err := auth.MembershipsOf(ctx, a.DB.R, u.OrgID, u.ID)
+	cookie, p, err := benchkit.SignIn(ctx, a, "sw01@bench.invalid")
 	if err != nil {
 		return nil, err
 	}
-	b := &Bench{A: a, Cookie: cookieHeader(jar), Principal: &auth.Principal{UserID: u.ID, OrgID: u.OrgID, Email: u.Email, Memberships: ms}}
-	if err := a.DB.R.NewSelect().Table("persons").Column("id").Where("org_id = ? AND referent_id = ?", u.OrgID, u.ID).
+	b := &Bench{A: a, Cookie: cookie, Principal: p}
+	if err := a.DB.R.NewSelect().Table("persons").Column("id").Where("org_id = ? AND referent_id = ?", p.OrgID, p.UserID).
 		Limit(5000).Scan(ctx, &b.Caseload); err != nil {
 		return nil, err
 	}
@@ -80,23 +40,9 @@ func SignIn(ctx context.Context, a *app.App) (*Bench, error) {
 	return b, nil
 }
 
-func cookieHeader(jar map[string]string) string {
-	var parts []string
-	for k, v := range jar {
-		parts = append(parts, k+"="+v)
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, "; ")
-}
-
 // Get serves one page through the whole handler and checks it is a 200.
 func (b *Bench) Get(path string) error {
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.Header.Set("Cookie", b.Cookie)
-	req.Header.Set("Accept-Encoding", "gzip")
-	rec := httptest.NewRecorder()
-	b.A.Handler.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
+	if rec := benchkit.Serve(b.A, http.MethodGet, path, b.Cookie, nil); rec.Code != http.StatusOK {
 		return fmt.Errorf("GET %s: %d %s", path, rec.Code, rec.Header().Get("Location"))
 	}
 	return nil
